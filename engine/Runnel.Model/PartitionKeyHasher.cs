@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Unicode;
+
+namespace Runnel.Model;
+
+/// <summary>
+/// Maps a partition key to its <see cref="HashKey"/> as Kinesis does: MD5 over the key's UTF-8 bytes, read as an
+/// unsigned big-endian 128-bit integer. Invalid UTF-16 (a lone surrogate) is encoded as U+FFFD, exactly like
+/// <c>Encoding.UTF8.GetBytes</c>, so the result always equals <c>MD5.HashData(Encoding.UTF8.GetBytes(key))</c>.
+/// </summary>
+/// <remarks>
+/// Keys whose UTF-8 form fits one MD5 block (at most 55 bytes, which covers most real partition keys) are hashed by
+/// an unrolled managed MD5 with no call into the platform crypto library. Longer keys use
+/// <see cref="MD5.HashData(ReadOnlySpan{byte}, Span{byte})"/>. Neither path allocates for keys up to 341 chars
+/// (Kinesis caps partition keys at 256). Stateless and thread-safe.
+/// </remarks>
+public static class PartitionKeyHasher
+{
+    // One UTF-16 char encodes to at most 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 chars).
+    private const int MaxUtf8BytesPerChar = 3;
+
+    // Longest UTF-8 encoding put on the stack: 341 chars * 3 bytes fits, a 256-char partition key needs <= 768.
+    private const int MaxStackUtf8Bytes = 1024;
+
+    private const int Md5DigestLength = 16;
+
+    /// <summary>The hash key of <paramref name="partitionKey"/>.</summary>
+    public static HashKey Hash(string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return Hash(partitionKey.AsSpan());
+    }
+
+    /// <summary>The hash key of the UTF-16 text <paramref name="partitionKey"/>.</summary>
+    public static HashKey Hash(ReadOnlySpan<char> partitionKey)
+    {
+        if (partitionKey.Length <= Md5SingleBlock.MaxMessageLength)
+        {
+            // Encode straight into the zeroed MD5 block; DestinationTooSmall means more than 55 UTF-8 bytes.
+            Span<byte> block = stackalloc byte[Md5SingleBlock.BlockLength];
+            OperationStatus status = Utf8.FromUtf16(
+                partitionKey, block[..Md5SingleBlock.MaxMessageLength], out _, out int written,
+                replaceInvalidSequences: true, isFinalBlock: true);
+            if (status == OperationStatus.Done)
+            {
+                return new HashKey(Md5SingleBlock.HashPaddedInPlace(block, written));
+            }
+        }
+
+        return HashMultiBlock(partitionKey);
+    }
+
+    /// <summary>The hash key of a partition key that is already UTF-8 encoded (for example from a request body).</summary>
+    public static HashKey HashUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= Md5SingleBlock.MaxMessageLength)
+        {
+            Span<byte> block = stackalloc byte[Md5SingleBlock.BlockLength];
+            utf8.CopyTo(block);
+            return new HashKey(Md5SingleBlock.HashPaddedInPlace(block, utf8.Length));
+        }
+
+        return HashWithPlatformMd5(utf8);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HashKey HashMultiBlock(ReadOnlySpan<char> partitionKey)
+    {
+        if (partitionKey.Length <= MaxStackUtf8Bytes / MaxUtf8BytesPerChar)
+        {
+            Span<byte> utf8 = stackalloc byte[partitionKey.Length * MaxUtf8BytesPerChar];
+            Utf8.FromUtf16(partitionKey, utf8, out _, out int written, replaceInvalidSequences: true, isFinalBlock: true);
+            return HashUtf8(utf8[..written]);
+        }
+
+        return HashPooled(partitionKey);
+    }
+
+    // Keys longer than Kinesis allows: correct, but rents a buffer.
+    private static HashKey HashPooled(ReadOnlySpan<char> partitionKey)
+    {
+        byte[] rented = ArrayPool<byte>.Shared.Rent(checked(partitionKey.Length * MaxUtf8BytesPerChar));
+        try
+        {
+            Utf8.FromUtf16(partitionKey, rented, out _, out int written, replaceInvalidSequences: true, isFinalBlock: true);
+            return HashUtf8(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [SuppressMessage("Security", "CA5351", Justification = "MD5 is the Kinesis routing function, not a security control.")]
+    private static HashKey HashWithPlatformMd5(ReadOnlySpan<byte> utf8)
+    {
+        Span<byte> digest = stackalloc byte[Md5DigestLength];
+        MD5.HashData(utf8, digest);
+        return new HashKey(BinaryPrimitives.ReadUInt128BigEndian(digest));
+    }
+}

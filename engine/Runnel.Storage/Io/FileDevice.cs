@@ -1,0 +1,94 @@
+namespace Runnel.Storage.Io;
+
+/// <summary>
+/// An <see cref="IStorageDevice"/> over one directory of the real file system: positional I/O through
+/// <see cref="RandomAccess"/>, durability through <c>fdatasync</c>/<c>fsync</c> with their results checked
+/// (<see cref="Native"/>). Thread-safe.
+/// </summary>
+public sealed class FileDevice : IStorageDevice
+{
+    /// <summary>Opens (creating if needed, parents included) the directory at <paramref name="path"/>.</summary>
+    public FileDevice(string path)
+    {
+        DirectoryPath = Path.GetFullPath(path);
+        if (!Directory.Exists(DirectoryPath))
+        {
+            Directory.CreateDirectory(DirectoryPath);
+            string? parent = Path.GetDirectoryName(DirectoryPath);
+            if (parent is not null)
+            {
+                Native.FSyncDirectory(parent);
+            }
+        }
+    }
+
+    /// <summary>The absolute path of the directory.</summary>
+    public string DirectoryPath { get; }
+
+    public IStorageFile OpenFile(string name, bool create)
+    {
+        string path = PathOf(name);
+        try
+        {
+            var handle = File.OpenHandle(
+                path,
+                create ? FileMode.OpenOrCreate : FileMode.Open,
+                FileAccess.ReadWrite,
+                FileShare.ReadWrite | FileShare.Delete,
+                FileOptions.None);
+            return new FileDeviceFile(name, handle);
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            throw new StorageIOException($"open of {path} failed: {e.Message}", name, e.HResult & 0xFFFF, e);
+        }
+    }
+
+    public bool FileExists(string name) => File.Exists(PathOf(name));
+
+    public void DeleteFile(string name)
+    {
+        try
+        {
+            File.Delete(PathOf(name));
+        }
+        catch (IOException e)
+        {
+            throw new StorageIOException($"delete of {name} failed: {e.Message}", name, e.HResult & 0xFFFF, e);
+        }
+    }
+
+    public void RenameFile(string source, string destination)
+    {
+        try
+        {
+            File.Move(PathOf(source), PathOf(destination), overwrite: true);
+        }
+        catch (IOException e)
+        {
+            throw new StorageIOException($"rename of {source} to {destination} failed: {e.Message}", source, e.HResult & 0xFFFF, e);
+        }
+    }
+
+    public IReadOnlyList<string> ListFiles()
+    {
+        string[] paths = Directory.GetFiles(DirectoryPath);
+        var names = new string[paths.Length];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            names[i] = Path.GetFileName(paths[i]);
+        }
+        return names;
+    }
+
+    public void SyncDirectory() => Native.FSyncDirectory(DirectoryPath);
+
+    private string PathOf(string name)
+    {
+        if (name.Length == 0 || name.Contains('/') || name is "." or "..")
+        {
+            throw new ArgumentException($"'{name}' is not a flat file name.", nameof(name));
+        }
+        return Path.Combine(DirectoryPath, name);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Runnel.Storage.Io;
+
+/// <summary>
+/// One open file of an <see cref="IStorageDevice"/>. Positional reads and writes are safe from several threads;
+/// the log keeps a single writer per file by design.
+/// </summary>
+public interface IStorageFile : IDisposable
+{
+    /// <summary>The file's name within its device.</summary>
+    string Name { get; }
+
+    /// <summary>The current length in bytes (written, not necessarily durable).</summary>
+    long Length { get; }
+
+    /// <summary>Writes all of <paramref name="source"/> at <paramref name="position"/>.</summary>
+    /// <exception cref="StorageIOException">The write failed (EIO, ENOSPC, ...); part of it may have landed.</exception>
+    void Write(long position, ReadOnlySpan<byte> source);
+
+    /// <summary>Reads up to <paramref name="destination"/>.Length bytes; returns fewer only at the end of the file.</summary>
+    int Read(long position, Span<byte> destination);
+
+    /// <summary>Makes every write so far durable (fdatasync); throws on failure, never retries into success.</summary>
+    /// <exception cref="StorageIOException">The sync failed; durability of recent writes is unknown.</exception>
+    void Sync();
+
+    /// <summary>Cuts or extends the file (recovery cuts torn tails with it); durable after <see cref="Sync"/>.</summary>
+    void SetLength(long length);
+}
