@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 
 namespace Runnel.Model.Tests;
@@ -35,6 +37,18 @@ public sealed class HashKeyTests
             && (x < y) == (a < b) && (x <= y) == (a <= b) && (x > y) == (a > b) && (x >= y) == (a >= b)
             && (x == y) == (a == b);
     }
+
+    [Property(MaxTest = 2000)]
+    public Property TryParse_AnyText_AgreesWithBigIntegerReference() =>
+        Prop.ForAll(ModelGenerators.NumericLikeText.ToArbitrary(), text =>
+        {
+            bool expected = text.Length is >= 1 and <= HashKey.MaxDigits
+                && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out BigInteger reference)
+                && reference <= (BigInteger)UInt128.MaxValue;
+            bool parsed = HashKey.TryParse(text, out HashKey key);
+            return parsed == expected
+                && (!parsed || (BigInteger)key.Value == BigInteger.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture));
+        });
 
     [Fact]
     public void MinAndMax_Always_AreZeroAndTwoPow128MinusOne()

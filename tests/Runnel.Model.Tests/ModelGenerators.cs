@@ -40,4 +40,18 @@ internal static class ModelGenerators
             (2, Gen.Choose(0, 300)))
         .SelectMany(length => Gen.ArrayOf(TextElement, length))
         .Select(string.Concat);
+
+    /// <summary>Short strings over digits, signs, dashes, spaces and letters: the input space of the id parsers.</summary>
+    public static Gen<string> NumericLikeText { get; } =
+        Gen.Frequency(
+                (3, Gen.Choose(0, 8)),
+                (3, Gen.Choose(15, 24)),
+                (2, Gen.Choose(36, 60)),
+                (1, Gen.Choose(125, 135)))
+            .SelectMany(length => Gen.ArrayOf(
+                Gen.Frequency(
+                    (20, Gen.Choose('0', '9').Select(c => (char)c)),
+                    (1, Gen.Elements('-', '+', ' ', 's', 'x', '٣', '.'))),
+                length))
+            .Select(chars => new string(chars));
 }

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.RegularExpressions;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 
 namespace Runnel.Model.Tests;
 
-public sealed class SequenceNumberTests
+public sealed partial class SequenceNumberTests
 {
     private const long CreatedAt = 1_700_000_000;
     private const uint Tag = 0x2A_5A5A;
@@ -67,6 +70,16 @@ public sealed class SequenceNumberTests
             && other.ToString() != number.ToString()
             && !other.IsSameShard(number);
     }
+
+    [Property(MaxTest = 2000)]
+    public Property TryParse_AnyText_IsMalformedExactlyWhenKinesisPatternRejects() =>
+        Prop.ForAll(ModelGenerators.NumericLikeText.ToArbitrary(), text =>
+        {
+            SequenceNumberParseStatus status = SequenceNumber.TryParse(text, out SequenceNumber value);
+            bool matchesPattern = KinesisPattern().IsMatch(text);
+            return (status == SequenceNumberParseStatus.Malformed) == !matchesPattern
+                && (status != SequenceNumberParseStatus.Ok || value.ToString() == text);
+        });
 
     [Fact]
     public void Compare_ChildShardCreatedLater_IsGreaterThanParent()
@@ -199,4 +212,7 @@ public sealed class SequenceNumberTests
         | (new BigInteger(number.ShardIndex) << 32);
 
     private static string Text(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,128})\z", RegexOptions.CultureInvariant)]
+    private static partial Regex KinesisPattern();
 }

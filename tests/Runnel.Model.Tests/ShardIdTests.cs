@@ -1,3 +1,6 @@
+using System.Globalization;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 
 namespace Runnel.Model.Tests;
@@ -57,6 +60,18 @@ public sealed class ShardIdTests
             && parsed == id
             && ShardId.Parse(id.ToString()) == id;
     }
+
+    [Property(MaxTest = 2000)]
+    public Property TryParse_AnyText_AgreesWithSubstringAfterFirstDash() =>
+        Prop.ForAll(ModelGenerators.NumericLikeText.ToArbitrary(), text =>
+        {
+            int dash = text.IndexOf('-', StringComparison.Ordinal);
+            string digits = dash < 0 ? text : text[(dash + 1)..];
+            bool expected = digits.Length > 0
+                && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+            bool parsed = ShardId.TryParse(text, out ShardId id);
+            return parsed == expected && (!parsed || id.Value == int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture));
+        });
 
     [Fact]
     public void Constructor_NegativeIndex_Throws()

@@ -1,0 +1,266 @@
+using Microsoft.Extensions.Time.Testing;
+using Runnel.Model;
+using Runnel.Storage.Io;
+using Runnel.Storage.Log;
+using Runnel.Testing;
+
+namespace Runnel.Storage.Tests.Log;
+
+public class ShardLogTests
+{
+    private static readonly ShardLogOptions s_small = new() { SegmentMaxBytes = 4096, IndexIntervalBytes = 256 };
+
+    [Fact]
+    public async Task AppendAsync_Records_ReadBackInOrderWithIncreasingSequences()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        var sent = new List<byte[]>();
+        ulong previous = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] data = BitConverter.GetBytes(i);
+            sent.Add(data);
+            AppendResult result = await log.AppendAsync("key"u8, null, data);
+            Assert.True(result.Sequence > previous);
+            previous = result.Sequence;
+        }
+        List<RecordModel> read = LogReading.ReadAll(log);
+        Assert.Equal(sent.Count, read.Count);
+        for (int i = 0; i < sent.Count; i++)
+        {
+            Assert.Equal(sent[i], read[i].Data);
+            Assert.Equal((ulong)i + 1, read[i].Sequence);
+        }
+        Assert.True(log.SegmentCount > 1, "4 KiB segments must have rolled");
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentCallers_AllAcknowledgedAndReadable()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        Task<AppendResult>[] tasks = Enumerable.Range(0, 2000)
+            .Select(i => Task.Run(async () => await log.AppendAsync("k"u8, new HashKey((ulong)i), BitConverter.GetBytes(i))))
+            .ToArray();
+        AppendResult[] results = await Task.WhenAll(tasks);
+        Assert.Equal(2000, results.Select(r => r.Sequence).Distinct().Count());
+        List<RecordModel> read = LogReading.ReadAll(log);
+        Assert.Equal(2000, read.Count);
+        Assert.Equal(Enumerable.Range(0, 2000).OrderBy(i => i),
+            read.Select(r => BitConverter.ToInt32(r.Data)).OrderBy(i => i));
+        for (int i = 0; i < read.Count; i++)
+        {
+            int value = BitConverter.ToInt32(read[i].Data);
+            Assert.Equal(new UInt128(0, (ulong)value), read[i].ExplicitHashKey);
+            AppendResult ack = results[value];
+            Assert.Equal(ack.Sequence, read[i].Sequence);
+            Assert.Equal(ack.TimestampMs, read[i].TimestampMs);
+        }
+    }
+
+    [Fact]
+    public async Task Open_AfterDispose_KeepsEveryRecordOnRealFiles()
+    {
+        using var directory = new TempDirectory();
+        var sent = new List<AppendResult>();
+        using (ShardLog log = ShardLog.Open(new FileDevice(directory.Path), s_small))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                sent.Add(await log.AppendAsync("pk"u8, null, new byte[i * 7]));
+            }
+        }
+        using (ShardLog reopened = ShardLog.Open(new FileDevice(directory.Path), s_small))
+        {
+            List<RecordModel> read = LogReading.ReadAll(reopened);
+            Assert.Equal(sent.Select(s => s.Sequence), read.Select(r => r.Sequence));
+            Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 7), read.Select(r => r.Data.Length));
+            AppendResult next = await reopened.AppendAsync("pk"u8, null, "after"u8);
+            Assert.Equal(sent[^1].Sequence + 1, next.Sequence);
+        }
+    }
+
+    [Fact]
+    public async Task Read_FromSequence_StartsAtOrAfterIt()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        for (int i = 0; i < 300; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[40]);
+        }
+        foreach (ulong start in new ulong[] { 1, 2, 57, 150, 299, 300 })
+        {
+            List<RecordModel> read = LogReading.ReadAll(log, ShardLog.AtSequence(start));
+            Assert.Equal(start, read[0].Sequence);
+            Assert.Equal(300 - (int)start + 1, read.Count);
+        }
+        Assert.Empty(LogReading.ReadAll(log, ShardLog.AtSequence(301)));
+        Assert.Empty(LogReading.ReadAll(log, log.Tip()));
+    }
+
+    [Fact]
+    public async Task Read_SmallBuffer_ReportsRequiredLength()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice());
+        await log.AppendAsync("k"u8, null, new byte[5000]);
+        LogCursor cursor = log.TrimHorizon();
+        ReadResult result = log.Read(ref cursor, new byte[1000], 10);
+        Assert.Equal(ReadStatus.BufferTooSmall, result.Status);
+        Assert.True(result.RequiredBufferLength >= 5000);
+        result = log.Read(ref cursor, new byte[result.RequiredBufferLength], 10);
+        Assert.Equal(1, result.Records);
+        Assert.Equal(ReadStatus.Tip, result.Status);
+    }
+
+    [Fact]
+    public async Task Read_RecordLimit_StopsWithMore()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice());
+        for (int i = 0; i < 10; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[10]);
+        }
+        LogCursor cursor = log.TrimHorizon();
+        ReadResult first = log.Read(ref cursor, new byte[4096], 4);
+        Assert.Equal((4, ReadStatus.More), (first.Records, first.Status));
+        Assert.Equal(5ul, cursor.NextSequence);
+        ReadResult rest = log.Read(ref cursor, new byte[4096], 100);
+        Assert.Equal((6, ReadStatus.Tip), (rest.Records, rest.Status));
+    }
+
+    [Fact]
+    public async Task AtTimestamp_ReturnsFirstRecordArrivedAtOrAfter()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small, time);
+        var acks = new List<AppendResult>();
+        for (int i = 0; i < 100; i++)
+        {
+            acks.Add(await log.AppendAsync("k"u8, null, new byte[100]));
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        Assert.Equal(acks[0].Sequence, LogReading.ReadAll(log, log.AtTimestamp(0))[0].Sequence);
+        Assert.Equal(acks[42].Sequence, LogReading.ReadAll(log, log.AtTimestamp(acks[42].TimestampMs))[0].Sequence);
+        Assert.Equal(acks[43].Sequence, LogReading.ReadAll(log, log.AtTimestamp(acks[42].TimestampMs + 1))[0].Sequence);
+        Assert.Empty(LogReading.ReadAll(log, log.AtTimestamp(acks[99].TimestampMs + 1)));
+    }
+
+    [Fact]
+    public async Task EnforceRetention_ExpiredSegments_RemovedWholeAndReadsStartAtTrimHorizon()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        var options = s_small with { Retention = TimeSpan.FromHours(24), SegmentMaxAge = TimeSpan.FromHours(1) };
+        var device = new MemoryDevice();
+        using ShardLog log = ShardLog.Open(device, options, time);
+        for (int i = 0; i < 30; i++)
+        {
+            await log.AppendAsync("old"u8, null, new byte[200]);
+        }
+        time.Advance(TimeSpan.FromHours(2));
+        AppendResult firstNew = await log.AppendAsync("new"u8, null, new byte[10]);
+        time.Advance(TimeSpan.FromHours(23));
+        Assert.True(log.EnforceRetention() > 0);
+        List<RecordModel> left = LogReading.ReadAll(log, ShardLog.AtSequence(1));
+        Assert.Equal(firstNew.Sequence, left[0].Sequence);
+        Assert.Single(left);
+        Assert.Equal(firstNew.Sequence, log.TrimHorizonSequence);
+
+        time.Advance(TimeSpan.FromHours(2));
+        log.EnforceRetention();
+        Assert.Equal(0, log.SegmentCount);
+        AppendResult after = await log.AppendAsync("k"u8, null, "x"u8);
+        Assert.Equal(firstNew.Sequence + 1, after.Sequence);
+    }
+
+    [Fact]
+    public async Task Open_AfterRetentionRemovedEverything_ContinuesSequence()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        var device = new FaultInjectingDevice();
+        using (ShardLog log = ShardLog.Open(device, s_small, time))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                await log.AppendAsync("k"u8, null, new byte[10]);
+            }
+            time.Advance(TimeSpan.FromDays(2));
+            log.EnforceRetention();
+        }
+        device.PowerLoss(new Random(7));
+        using ShardLog reopened = ShardLog.Open(device, s_small, time);
+        Assert.Equal(6ul, reopened.CommittedNextSequence);
+        Assert.Equal(6ul, (await reopened.AppendAsync("k"u8, null, "x"u8)).Sequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SyncFails_BatchNotAcknowledgedAndNoLaterOne()
+    {
+        var device = new FaultInjectingDevice();
+        using ShardLog log = ShardLog.Open(device, s_small);
+        AppendResult durable = await log.AppendAsync("k"u8, null, "before"u8);
+        device.FailNextSync = true;
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("k"u8, null, "lost"u8));
+        Assert.True(log.IsFailed);
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("k"u8, null, "later"u8));
+        // Reads of what was acknowledged keep working.
+        Assert.Equal([durable.Sequence], LogReading.ReadAll(log).Select(r => r.Sequence));
+
+        device.PowerLoss(new Random(1));
+        using ShardLog reopened = ShardLog.Open(device, s_small);
+        List<RecordModel> read = LogReading.ReadAll(reopened);
+        Assert.Equal("before"u8.ToArray(), read[0].Data);
+        Assert.DoesNotContain(read, r => r.Data.AsSpan().SequenceEqual("later"u8));
+    }
+
+    [Fact]
+    public async Task AppendAsync_WriteFailsWithEnospc_FailStops()
+    {
+        var device = new FaultInjectingDevice();
+        using ShardLog log = ShardLog.Open(device, s_small);
+        await log.AppendAsync("k"u8, null, "ok"u8);
+        device.FailNextWriteWith = FaultInjectingDevice.Enospc;
+        LogFailedException e = await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("k"u8, null, "x"u8));
+        Assert.Equal(FaultInjectingDevice.Enospc, Assert.IsType<StorageIOException>(e.InnerException).Errno);
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("k"u8, null, "y"u8));
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_Fails()
+    {
+        ShardLog log = ShardLog.Open(new MemoryDevice());
+        log.Dispose();
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("k"u8, null, "x"u8));
+    }
+
+    [Fact]
+    public async Task Open_BitFlipInCommittedFrame_ReportsCorruptionNamingFile()
+    {
+        var device = new FaultInjectingDevice();
+        using (ShardLog log = ShardLog.Open(device, new ShardLogOptions()))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await log.AppendAsync("k"u8, null, new byte[100]);
+            }
+        }
+        string segment = SegmentDescriptor.FileName(1);
+        device.FlipBit(segment, (SegmentDescriptor.HeaderLength + 200) * 8 + 3);
+        LogCorruptionException e = Assert.Throws<LogCorruptionException>(() => ShardLog.Open(device, new ShardLogOptions()));
+        Assert.Equal(segment, e.FileName);
+    }
+
+    [Fact]
+    public async Task Read_BitFlipInSealedSegment_ThrowsCorruptionNeverReturnsData()
+    {
+        var device = new FaultInjectingDevice();
+        using (ShardLog log = ShardLog.Open(device, s_small))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                await log.AppendAsync("k"u8, null, new byte[100]);
+            }
+        }
+        device.FlipBit(SegmentDescriptor.FileName(1), (SegmentDescriptor.HeaderLength + 50) * 8);
+        using ShardLog reopened = ShardLog.Open(device, s_small); // sealed segments are trusted by index at open
+        Assert.Throws<LogCorruptionException>(() => LogReading.ReadAll(reopened));
+    }
+}
