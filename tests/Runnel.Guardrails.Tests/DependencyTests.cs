@@ -1,0 +1,44 @@
+using System.Reflection;
+using Runnel.Model;
+using Runnel.Storage.Log;
+
+namespace Runnel.Guardrails.Tests;
+
+/// <summary>
+/// Dependencies point down the layer list (STYLE.md section 2): each engine assembly may reference only the
+/// assemblies on its allow-list. A new reference is a design decision: add it here on purpose, never by accident.
+/// </summary>
+public class DependencyTests
+{
+    private static readonly string[] s_framework = ["System.Runtime", "System.Runtime.InteropServices", "System.Memory",
+        "System.Collections", "System.Security.Cryptography", "System.Threading", "System.Runtime.Intrinsics",
+        "System.Numerics.Vectors", "System.Text.Encoding.Extensions", "System.Linq", "Microsoft.Win32.Primitives",
+        "System.Threading.ThreadPool", "System.Buffers", "System.Console", "System.Diagnostics.Debug"];
+
+    public static TheoryData<string, string[]> AllowLists => new()
+    {
+        { typeof(HashKey).Assembly.GetName().Name!, [] },
+        { typeof(ShardLog).Assembly.GetName().Name!, ["Runnel.Model"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(AllowLists))]
+    public void Assembly_References_OnlyItsAllowList(string assembly, string[] allowed)
+    {
+        Assembly loaded = Assembly.Load(assembly);
+        string[] unexpected = loaded.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(name => !allowed.Contains(name) && !s_framework.Contains(name))
+            .ToArray();
+        Assert.True(unexpected.Length == 0, $"{assembly} references {string.Join(", ", unexpected)}, which its allow-list does not name.");
+    }
+
+    [Fact]
+    public void Storage_NeverReferences_HttpJsonOrProtocol()
+    {
+        string[] names = typeof(ShardLog).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        Assert.DoesNotContain(names, n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+            || n == "System.Text.Json" || n.StartsWith("Runnel.Protocol", StringComparison.Ordinal)
+            || n.StartsWith("Runnel.Streams", StringComparison.Ordinal));
+    }
+}
