@@ -10,7 +10,7 @@ public sealed class LogCorruptionException : Exception
         : base($"Corruption in {fileName} at byte {position}: {reason}")
         => (FileName, Position, Reason) = (fileName, position, reason);
 
-    /// <summary>The corrupt file (segment, index or checkpoint).</summary>
+    /// <summary>The corrupt file (a segment or the checkpoint; a damaged index file is rebuilt, not reported).</summary>
     public string FileName { get; }
 
     /// <summary>The byte position of the first bad structure.</summary>

@@ -66,10 +66,13 @@ public static class CheckpointDescriptor
         }
         ReadOnlySpan<byte> slot = source[..SlotLength];
         if (BinaryPrimitives.ReadUInt64LittleEndian(slot) != Magic
-            || BinaryPrimitives.ReadUInt32LittleEndian(slot[ChecksumOffset..]) != Crc32C.Compute(slot[..ChecksumOffset])
-            || BinaryPrimitives.ReadUInt16LittleEndian(slot[10..]) > FormatVersion)
+            || BinaryPrimitives.ReadUInt32LittleEndian(slot[ChecksumOffset..]) != Crc32C.Compute(slot[..ChecksumOffset]))
         {
             return SlotStatus.Invalid;
+        }
+        if (BinaryPrimitives.ReadUInt16LittleEndian(slot[10..]) > FormatVersion)
+        {
+            return SlotStatus.NewerVersion;
         }
         checkpoint = new Checkpoint(
             BinaryPrimitives.ReadUInt64LittleEndian(slot[16..]),
@@ -91,5 +94,8 @@ public static class CheckpointDescriptor
 
         /// <summary>Torn or corrupt.</summary>
         Invalid,
+
+        /// <summary>Checksummed, but its minimum compatible version is newer than this code.</summary>
+        NewerVersion,
     }
 }

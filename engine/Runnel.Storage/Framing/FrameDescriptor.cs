@@ -43,8 +43,8 @@ public static class FrameDescriptor
     /// <summary>Largest data blob a frame can hold (Kinesis allows records of up to 10 MiB).</summary>
     public const int MaxDataBytes = 10 * 1024 * 1024;
 
-    /// <summary>Largest aligned frame length.</summary>
-    public const int MaxFrameLength = HeaderLength + ExplicitHashKeyLength + MaxPartitionKeyBytes + MaxDataBytes + Alignment;
+    /// <summary>Largest frame length (already a multiple of <see cref="Alignment"/>).</summary>
+    public const int MaxFrameLength = HeaderLength + ExplicitHashKeyLength + MaxPartitionKeyBytes + MaxDataBytes;
 
     internal const int LengthOffset = 0;
     internal const int ChecksumOffset = 4;

@@ -69,7 +69,8 @@ public static class SegmentDescriptor
         BinaryPrimitives.WriteUInt32LittleEndian(header[ChecksumOffset..], Crc32C.Compute(header[..ChecksumOffset]));
     }
 
-    /// <summary>Reads and checks a header; false when it is missing, torn, corrupt or of an unknown version.</summary>
+    /// <summary>Reads and checks a header; false when it is missing, torn, corrupt, or needs a newer reader (its minimum
+    /// compatible version is above <see cref="FormatVersion"/>).</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out ulong baseSequence, out long createdMs)
     {
         baseSequence = 0;

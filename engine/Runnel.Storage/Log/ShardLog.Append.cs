@@ -8,7 +8,8 @@ using Runnel.Storage.Io;
 namespace Runnel.Storage.Log;
 
 /// <summary>The append side: frames go into a pending buffer under a short lock; one commit at a time writes the
-/// whole buffer with one write and one fdatasync (group commit), then completes every append in it.</summary>
+/// whole buffer with one write and one fdatasync of the segment, then one write and one fdatasync of the checkpoint
+/// (group commit: the cost is per batch, not per record), then completes every append in it.</summary>
 public sealed partial class ShardLog
 {
     private static readonly Action<object?> s_commitLoop = static state => ((ShardLog)state!).CommitLoop();
@@ -176,7 +177,7 @@ public sealed partial class ShardLog
         }
         else if (previous is not null)
         {
-            return previous; // an empty segment is reused: its base is still the next sequence
+            return previous; // defensive: an empty segment never needs rolling, its base is still the next sequence
         }
 
         string name = SegmentDescriptor.FileName(baseSequence);

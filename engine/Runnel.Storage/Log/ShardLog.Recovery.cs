@@ -26,7 +26,9 @@ public sealed partial class ShardLog
         ulong committedBase = checkpoint?.SegmentBase ?? 0;
         long committedPosition = checkpoint?.CommittedPosition ?? 0;
 
-        bool changed = DeleteLeftovers(out List<ulong> bases);
+        List<string> leftovers = FindLeftovers(out List<ulong> bases);
+        var doomed = new List<ulong>(); // deleted only after every check passed: a failed open changes nothing
+        bool changed = leftovers.Count > 0;
         var segments = new List<Segment>();
         bool cut = false;
         ulong expectedBase = 0;
@@ -38,9 +40,13 @@ public sealed partial class ShardLog
                 : checkpoint is not null && baseSequence == committedBase ? committedPosition : 0;
             if (cut)
             {
-                // Everything after a cut is unacknowledged by construction.
-                DeleteSegmentFiles(baseSequence);
-                changed = true;
+                // Everything after a cut is unacknowledged, unless the checkpoint says otherwise.
+                if (strictUntil > 0)
+                {
+                    throw new LogCorruptionException(name, 0,
+                        "an earlier segment ends in damaged frames, but this one holds acknowledged records");
+                }
+                doomed.Add(baseSequence);
                 continue;
             }
             bool contiguous = segments.Count == 0 || baseSequence == expectedBase;
@@ -52,16 +58,15 @@ public sealed partial class ShardLog
             Segment? segment = contiguous ? OpenSegment(name, baseSequence, strictUntil, committedSealed, ref changed) : null;
             if (segment is null)
             {
-                DeleteSegmentFiles(baseSequence);
-                changed = true;
+                doomed.Add(baseSequence);
                 cut = true;
                 continue;
             }
             segments.Add(segment);
             expectedBase = segment.NextSequence;
-            if (segment.CommittedEnd < segment.File.Length)
+            if (!segment.IsSealed && segment.CommittedEnd < segment.File.Length)
             {
-                cut = true; // a torn tail was cut in this segment: later segments cannot be whole
+                cut = true; // a torn tail is cut in this segment: later segments cannot be whole
             }
         }
 
@@ -86,9 +91,19 @@ public sealed partial class ShardLog
         }
         nextSequence = Math.Max(nextSequence, 1);
 
+        // Every check passed: only now change the directory.
+        foreach (string leftover in leftovers)
+        {
+            _device.DeleteFile(leftover);
+        }
+        foreach (ulong baseSequence in doomed)
+        {
+            DeleteSegmentFiles(baseSequence);
+            changed = true;
+        }
         foreach (Segment segment in segments)
         {
-            if (segment.CommittedEnd < segment.File.Length)
+            if (!segment.IsSealed && segment.CommittedEnd < segment.File.Length)
             {
                 segment.File.SetLength(segment.CommittedEnd);
                 segment.File.Sync();
@@ -142,24 +157,28 @@ public sealed partial class ShardLog
                 case CheckpointDescriptor.SlotStatus.Invalid:
                     invalid++;
                     break;
+                case CheckpointDescriptor.SlotStatus.NewerVersion:
+                    throw new NotSupportedException(
+                        "The log was written by a newer Runnel whose format this version cannot read; it is left untouched.");
             }
         }
         if (best is null && invalid == 2)
         {
             throw new LogCorruptionException(CheckpointDescriptor.FileName, 0, "both checkpoint slots are damaged");
         }
-        // One invalid slot next to a valid one is a torn checkpoint write (or rot of the older one): the valid
-        // slot is the newest durable checkpoint either way. One invalid slot next to an empty one is the first
-        // checkpoint torn: nothing was acknowledged.
+        // One invalid slot next to a valid one is a torn checkpoint write, whose batch was never acknowledged, so
+        // the valid slot is the newest durable checkpoint; or rot of one slot, where the older slot's position is
+        // used and damage between the two positions (a second fault) would be cut as a torn tail. One invalid slot
+        // next to an empty one is the first checkpoint torn: nothing was acknowledged.
         return best;
     }
 
-    /// <summary>Lists segment files in order, deleting temporary files and index files without a segment.</summary>
-    private bool DeleteLeftovers(out List<ulong> bases)
+    /// <summary>Lists segment files in order, and the temporary files and orphaned index files to delete.</summary>
+    private List<string> FindLeftovers(out List<ulong> bases)
     {
         bases = [];
         var names = new HashSet<string>(_device.ListFiles(), StringComparer.Ordinal);
-        bool changed = false;
+        var leftovers = new List<string>();
         foreach (string name in names)
         {
             if (SegmentDescriptor.TryParseFileName(name, out ulong baseSequence))
@@ -170,12 +189,11 @@ public sealed partial class ShardLog
                 || (name.EndsWith(IndexFileDescriptor.Extension, StringComparison.Ordinal)
                     && !names.Contains(name[..^IndexFileDescriptor.Extension.Length] + SegmentDescriptor.Extension)))
             {
-                _device.DeleteFile(name);
-                changed = true;
+                leftovers.Add(name);
             }
         }
         bases.Sort();
-        return changed;
+        return leftovers;
     }
 
     private void DeleteSegmentFiles(ulong baseSequence)

@@ -90,14 +90,20 @@ public class FrameDescriptorTests
             FrameDescriptor.TryRead(buffer, out RecordFrame warm);
             sum += warm.Data.Length;
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100_000; i++)
+        // A per-call allocation shows in every window; a one-off runtime allocation (tiering, a timer) in one at most.
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 5 && fewest != 0; window++)
         {
-            FrameDescriptor.Write(buffer, (ulong)i, i, "partition-key"u8, hash, data);
-            FrameDescriptor.TryRead(buffer, out RecordFrame frame);
-            sum += frame.Data.Length + (long)(frame.ExplicitHashKey?.Value ?? 0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20_000; i++)
+            {
+                FrameDescriptor.Write(buffer, (ulong)i, i, "partition-key"u8, hash, data);
+                FrameDescriptor.TryRead(buffer, out RecordFrame frame);
+                sum += frame.Data.Length + (long)(frame.ExplicitHashKey?.Value ?? 0);
+            }
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = fewest;
         Assert.True(sum > 0);
         Assert.Equal(0, allocated);
     }

@@ -263,4 +263,50 @@ public class ShardLogTests
         using ShardLog reopened = ShardLog.Open(device, s_small); // sealed segments are trusted by index at open
         Assert.Throws<LogCorruptionException>(() => LogReading.ReadAll(reopened));
     }
+
+    [Fact]
+    public async Task Open_CorruptionReported_LeavesEveryFileUntouched()
+    {
+        var device = new FaultInjectingDevice();
+        using (ShardLog log = ShardLog.Open(device, s_small))
+        {
+            for (int i = 0; i < 120; i++)
+            {
+                await log.AppendAsync("k"u8, null, new byte[100]);
+            }
+        }
+        string active = device.ListFiles().Where(n => n.EndsWith(SegmentDescriptor.Extension, StringComparison.Ordinal)).Max()!;
+        device.FlipBit(active, (SegmentDescriptor.HeaderLength + 10) * 8);
+        var before = device.ListFiles().Order().Select(n => (n, device.LengthOf(n))).ToList();
+        Assert.Throws<LogCorruptionException>(() => ShardLog.Open(device, s_small));
+        var after = device.ListFiles().Order().Select(n => (n, device.LengthOf(n))).ToList();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Open_CheckpointFromNewerFormat_RefusesWithoutChangingFiles()
+    {
+        var device = new FaultInjectingDevice();
+        using (ShardLog log = ShardLog.Open(device))
+        {
+            await log.AppendAsync("k"u8, null, "x"u8);
+        }
+        // Rewrite both slots as a future version whose minimum compatible version is 99.
+        using (Runnel.Storage.Io.IStorageFile file = device.OpenFile(Runnel.Storage.Catalog.CheckpointDescriptor.FileName, create: false))
+        {
+            for (ulong slot = 0; slot < 2; slot++)
+            {
+                byte[] bytes = new byte[Runnel.Storage.Catalog.CheckpointDescriptor.SlotLength];
+                file.Read(Runnel.Storage.Catalog.CheckpointDescriptor.SlotOffset(slot), bytes);
+                if (!bytes.AsSpan().ContainsAnyExcept((byte)0))
+                {
+                    continue;
+                }
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(10), 99);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(60), Runnel.Storage.Framing.Crc32C.Compute(bytes.AsSpan(0, 60)));
+                file.Write(Runnel.Storage.Catalog.CheckpointDescriptor.SlotOffset(slot), bytes);
+            }
+        }
+        Assert.Throws<NotSupportedException>(() => ShardLog.Open(device));
+    }
 }
