@@ -173,7 +173,9 @@ public sealed partial class ShardLog
                 break;
             }
         }
-        cursor = new LogCursor(sequence, segment.BaseSequence, position);
+        // The position hint is exact only after a frame was read: a cursor beyond the tip (or one that read
+        // nothing) keeps its sequence and finds its frame again next time.
+        cursor = records > 0 ? new LogCursor(sequence, segment.BaseSequence, position) : LogCursor.AtSequence(sequence);
         return new ReadResult(records, used, status, required);
     }
 

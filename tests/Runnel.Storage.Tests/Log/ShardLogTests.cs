@@ -309,4 +309,26 @@ public class ShardLogTests
         }
         Assert.Throws<NotSupportedException>(() => ShardLog.Open(device));
     }
+
+    [Fact]
+    public async Task Read_CursorBeyondTip_ReadsThatRecordOnceItArrives()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        for (int i = 0; i < 5; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[10]);
+        }
+        LogCursor cursor = ShardLog.AtSequence(8);
+        Assert.Equal(0, log.Read(ref cursor, new byte[4096], 10).Records);
+        for (int i = 0; i < 5; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[10]);
+        }
+        byte[] buffer = new byte[4096];
+        ReadResult result = log.Read(ref cursor, buffer, 10);
+        Assert.Equal(3, result.Records);
+        var reader = new FrameReader(buffer.AsSpan(0, result.Bytes));
+        Assert.True(reader.TryNext(out Runnel.Storage.Framing.RecordFrame first));
+        Assert.Equal(8ul, first.Sequence);
+    }
 }
