@@ -20,6 +20,7 @@ public sealed partial class ShardLog
     private byte[] _spare = GC.AllocateUninitializedArray<byte>(64 * 1024);
     private int _pendingLength;
     private PendingBatch? _pendingBatch;
+    private PendingBatch? _committingBatch;
     private ulong _nextSequence;
     private long _lastTimestampMs;
     private bool _flushing;
@@ -64,6 +65,43 @@ public sealed partial class ShardLog
             ThreadPool.UnsafeQueueUserWorkItem(s_commitLoop, this, preferLocal: false);
         }
         return WaitForCommitAsync(batch, result);
+    }
+
+    /// <summary>
+    /// The sequence the next append will get (appended, not necessarily committed). With appends stopped by the
+    /// caller, and after <see cref="WhenCommittedAsync"/>, it equals <see cref="CommittedNextSequence"/>.
+    /// </summary>
+    public ulong AppendedNextSequence
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return _nextSequence;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when every append made before the call has been committed (or has failed). Used to close a
+    /// shard: stop new appends, then wait for this, then the committed tip is final.
+    /// </summary>
+    public Task WhenCommittedAsync()
+    {
+        Task? pending;
+        Task? committing;
+        lock (_appendLock)
+        {
+            pending = _pendingBatch?.Completion.Task;
+            committing = _committingBatch?.Completion.Task;
+        }
+        if (pending is null && committing is null)
+        {
+            return Task.CompletedTask;
+        }
+        // Failures are the appenders' to observe; here only completion matters.
+        return Task.WhenAll(pending ?? Task.CompletedTask, committing ?? Task.CompletedTask)
+            .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static async ValueTask<AppendResult> WaitForCommitAsync(PendingBatch batch, AppendResult result)
@@ -114,6 +152,7 @@ public sealed partial class ShardLog
                 _spare = buffer;
                 _pendingLength = 0;
                 _pendingBatch = null;
+                _committingBatch = batch;
             }
 
             try
@@ -129,10 +168,15 @@ public sealed partial class ShardLog
                 batch.Completion.TrySetException(failure);
                 lock (_appendLock)
                 {
+                    _committingBatch = null;
                     _flushing = false;
                     Monitor.PulseAll(_appendLock);
                 }
                 return;
+            }
+            lock (_appendLock)
+            {
+                _committingBatch = null;
             }
             batch.Completion.TrySetResult();
         }

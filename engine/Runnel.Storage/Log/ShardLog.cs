@@ -95,13 +95,14 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
     /// <summary>
     /// Removes every segment whose newest record is older than the retention period (the active segment too, when
     /// all of it has expired). Returns the number of segments removed. Safe to call at any time.
+    /// <paramref name="retention"/> overrides the configured period (a stream's retention can change while open).
     /// </summary>
-    public int EnforceRetention()
+    public int EnforceRetention(TimeSpan? retention = null)
     {
         lock (_commitLock)
         {
             ThrowIfFailed();
-            long cutoff = NowMs() - (long)_options.Retention.TotalMilliseconds;
+            long cutoff = NowMs() - (long)(retention ?? _options.Retention).TotalMilliseconds;
             int removed = 0;
             while (true)
             {

@@ -1,0 +1,9 @@
+namespace Runnel.Streams;
+
+/// <summary>An enhanced fan-out consumer (DescribeStreamConsumer, RegisterStreamConsumer, ListStreamConsumers).</summary>
+public sealed record ConsumerDescription(
+    string ConsumerName,
+    string ConsumerArn,
+    string ConsumerStatus,
+    DateTimeOffset ConsumerCreationTimestamp,
+    string StreamArn);

@@ -1,0 +1,4 @@
+namespace Runnel.Streams;
+
+/// <summary>The DescribeLimits result.</summary>
+public sealed record StreamLimits(int ShardLimit, int OpenShardCount, int OnDemandStreamCount, int OnDemandStreamCountLimit);

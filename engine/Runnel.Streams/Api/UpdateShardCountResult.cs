@@ -1,0 +1,4 @@
+namespace Runnel.Streams;
+
+/// <summary>The UpdateShardCount result.</summary>
+public sealed record UpdateShardCountResult(string StreamName, string StreamArn, int CurrentShardCount, int TargetShardCount);

@@ -1,0 +1,42 @@
+using Runnel.Streams.Catalog;
+
+namespace Runnel.Streams.Shards;
+
+/// <summary>
+/// One stream at run time: its catalog entry, every shard it has (open and closed, not expired), and its routing
+/// topology. Metadata changes happen under the engine's lock; <see cref="Topology"/> is read lock-free.
+/// </summary>
+internal sealed class StreamState(StreamDocument document)
+{
+    private StreamTopology? _topology;
+    private TaskCompletionSource _topologyChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public StreamDocument Document { get; } = document;
+
+    public string Name => Document.Name;
+
+    /// <summary>Shards by index (open and closed; expired ones are removed).</summary>
+    public SortedDictionary<int, ShardState> Shards { get; } = [];
+
+    public StreamTopology Topology => Volatile.Read(ref _topology) ?? throw new InvalidOperationException("no topology yet");
+
+    /// <summary>Completes when the topology is next replaced (puts that met a closing shard wait on it).</summary>
+    public Task TopologyChanged => Volatile.Read(ref _topologyChanged).Task;
+
+    /// <summary>Publishes a new topology of the currently open shards and wakes waiting puts.</summary>
+    public void PublishTopology()
+    {
+        var open = new List<ShardState>();
+        foreach (ShardState shard in Shards.Values)
+        {
+            if (shard.IsOpen)
+            {
+                open.Add(shard);
+            }
+        }
+        Volatile.Write(ref _topology, new StreamTopology(open));
+        TaskCompletionSource previous = Interlocked.Exchange(
+            ref _topologyChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        previous.TrySetResult();
+    }
+}

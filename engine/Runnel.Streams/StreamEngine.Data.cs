@@ -1,0 +1,397 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Runnel.Model;
+using Runnel.Storage;
+using Runnel.Storage.Framing;
+using Runnel.Storage.Log;
+using Runnel.Streams.Errors;
+using Runnel.Streams.Iterators;
+using Runnel.Streams.Shards;
+
+namespace Runnel.Streams;
+
+/// <summary>The data plane: PutRecord, PutRecords, GetShardIterator and GetRecords.</summary>
+public sealed partial class StreamEngine
+{
+    private const int MaxPutRecordsCount = 500;
+    private const int MaxPutRecordsBytes = 10 * 1024 * 1024;
+    private const int MaxGetRecordsBytes = 10 * 1024 * 1024;
+    private const long IteratorLifetimeMs = 300_000;
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>PutRecord: routes by ExplicitHashKey or MD5 of the partition key; completes once durable.</summary>
+    public async ValueTask<PutRecordResult> PutRecordAsync(
+        StreamRef stream,
+        ReadOnlyMemory<byte> data,
+        string partitionKey,
+        string? explicitHashKey = null,
+        string? sequenceNumberForOrdering = null)
+    {
+        StreamState state = ResolveForData(stream);
+        HashKey hashKey = ValidateRecord(state, data.Length, partitionKey, explicitHashKey, "data", "partitionKey", "explicitHashKey");
+        if (sequenceNumberForOrdering is not null)
+        {
+            Validation.SequenceNumberPattern(sequenceNumberForOrdering, "sequenceNumberForOrdering");
+            if (SequenceNumber.TryParse(sequenceNumberForOrdering, out _) != SequenceNumberParseStatus.Ok)
+            {
+                throw KinesisException.Invalid(
+                    $"ExclusiveMinimumSequenceNumber {sequenceNumberForOrdering} used in PutRecord on stream {state.Name} under account {_options.AccountId} is invalid.");
+            }
+            // Counters only grow, so every record of this shard gets a number above any earlier one: the
+            // guarantee SequenceNumberForOrdering asks for holds without waiting.
+        }
+        (ShardState shard, AppendResult result) = await AppendAsync(state, hashKey, partitionKey, data).ConfigureAwait(false);
+        return new PutRecordResult(shard.Id, shard.SequenceOf(result.Sequence), state.Document.EncryptionType);
+    }
+
+    /// <summary>
+    /// PutRecords: up to 500 records and 10 MiB; each record succeeds or fails on its own (ErrorCode and
+    /// ErrorMessage), in request order.
+    /// </summary>
+    public async ValueTask<PutRecordsResult> PutRecordsAsync(StreamRef stream, IReadOnlyList<PutRecordsEntry> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            throw KinesisException.ValidationFailed("[]", "records", "Member must have length greater than or equal to 1");
+        }
+        if (records.Count > MaxPutRecordsCount)
+        {
+            throw KinesisException.ValidationFailed($"[{records.Count} records]", "records",
+                $"Member must have length less than or equal to {MaxPutRecordsCount}");
+        }
+        StreamState state = ResolveForData(stream);
+        var keys = new HashKey[records.Count];
+        long total = 0;
+        for (int i = 0; i < records.Count; i++)
+        {
+            PutRecordsEntry entry = records[i];
+            string prefix = $"records.{i + 1}.member.";
+            keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
+                prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
+            total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
+        }
+        if (total > MaxPutRecordsBytes)
+        {
+            throw KinesisException.Invalid("Records size exceeds 10 MB limit");
+        }
+
+        var pending = new Task<(ShardState, AppendResult)>[records.Count];
+        for (int i = 0; i < records.Count; i++)
+        {
+            pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data).AsTask();
+        }
+        var results = new PutRecordsResultEntry[records.Count];
+        int failed = 0;
+        for (int i = 0; i < records.Count; i++)
+        {
+            try
+            {
+                (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
+                results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
+            }
+            catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
+            {
+                results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
+                failed++;
+            }
+            catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
+            {
+                results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
+                failed++;
+            }
+        }
+        return new PutRecordsResult(failed, results, state.Document.EncryptionType);
+    }
+
+    /// <summary>GetShardIterator: a signed, 5-minute position in one shard (any of the five types).</summary>
+    public string GetShardIterator(
+        StreamRef stream,
+        string shardId,
+        ShardIteratorType type,
+        string? startingSequenceNumber = null,
+        DateTimeOffset? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(shardId);
+        Validation.Name(shardId, "shardId");
+        bool needsSequence = type is ShardIteratorType.AtSequenceNumber or ShardIteratorType.AfterSequenceNumber;
+        if (needsSequence != (startingSequenceNumber is not null))
+        {
+            throw KinesisException.Invalid(
+                "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or " +
+                $"(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified {WireNames.Of(type)} and " +
+                (startingSequenceNumber is null ? "no StartingSequenceNumber." : "also a StartingSequenceNumber."));
+        }
+        if (type == ShardIteratorType.AtTimestamp && timestamp is null)
+        {
+            throw KinesisException.Invalid("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
+        }
+        if (startingSequenceNumber is not null)
+        {
+            Validation.SequenceNumberPattern(startingSequenceNumber, "startingSequenceNumber");
+        }
+
+        StreamState state;
+        ShardState shard;
+        lock (_lock)
+        {
+            state = Resolve(stream);
+            RequireReadable(state);
+            shard = ResolveShard(state, shardId);
+        }
+        long now = NowMs();
+        ulong counter;
+        switch (type)
+        {
+            case ShardIteratorType.TrimHorizon:
+                counter = 0; // reads start at the oldest record kept, wherever the horizon is then
+                break;
+            case ShardIteratorType.Latest:
+                counter = shard.IsOpen ? shard.Log.CommittedNextSequence : shard.Document.EndingCounter!.Value + 1;
+                break;
+            case ShardIteratorType.AtTimestamp:
+                long ms = timestamp!.Value.ToUnixTimeMilliseconds();
+                if (ms > now)
+                {
+                    throw KinesisException.Invalid(
+                        $"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {ms}, currentTimestampInMillis: {now}");
+                }
+                counter = shard.Log.AtTimestamp(ms).NextSequence;
+                break;
+            default:
+                SequenceNumber position = ParseStartingSequence(state, shard, startingSequenceNumber!);
+                counter = type == ShardIteratorType.AtSequenceNumber ? position.Counter : position.Counter + 1;
+                break;
+        }
+        return new ShardIteratorToken(state.Name, state.Document.Tag, state.Document.CreatedMs, shard.Index, counter, now).Encode(_signer);
+    }
+
+    /// <summary>
+    /// GetRecords: up to <paramref name="limit"/> records (default and maximum 10,000) and 10 MiB from the iterator's
+    /// position. At the end of a closed shard: no NextShardIterator, and the shard's children.
+    /// </summary>
+    public GetRecordsResult GetRecords(string shardIterator, int? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(shardIterator);
+        Validation.Length(shardIterator, "shardIterator", 1, 512);
+        if (limit is { } l)
+        {
+            Validation.Range(l, "limit", 1, 10000);
+        }
+        if (!ShardIteratorToken.TryDecode(_signer, shardIterator, out ShardIteratorToken token))
+        {
+            throw KinesisException.Invalid("Invalid ShardIterator.");
+        }
+        long now = NowMs();
+        if (now - token.IssuedMs > IteratorLifetimeMs)
+        {
+            throw new KinesisException(KinesisErrorCode.ExpiredIterator,
+                $"Iterator expired. The iterator was created at time {FormatJavaDate(token.IssuedMs)} while right now it is {FormatJavaDate(now)} which is further in the future than the tolerated delay of {IteratorLifetimeMs} milliseconds.");
+        }
+
+        StreamState? state;
+        ShardState? shard;
+        IReadOnlyList<ChildShard>? children = null;
+        lock (_lock)
+        {
+            if (!_streams.TryGetValue(token.StreamName, out state) || !Settle(state)
+                || state.Document.Tag != token.StreamTag || state.Document.CreatedMs != token.StreamCreatedMs
+                || !state.Shards.TryGetValue(token.ShardIndex, out shard))
+            {
+                throw KinesisException.NotFound(
+                    $"Shard {new ShardId(token.ShardIndex)} in stream {token.StreamName} under account {_options.AccountId} does not exist");
+            }
+            if (!shard.IsOpen)
+            {
+                children = ChildrenOf(state, shard);
+            }
+        }
+
+        int maxRecords = limit ?? 10000;
+        long cutoff = now - ((long)state.Document.RetentionHours * 3_600_000);
+        ulong? ending = shard.Document.EndingCounter;
+        var records = new List<KinesisRecord>();
+        LogCursor cursor = LogCursor.AtSequence(token.NextCounter);
+        long bytes = 0;
+        bool atTip = false;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            while (records.Count < maxRecords && bytes < MaxGetRecordsBytes)
+            {
+                ReadResult read = shard.Log.Read(ref cursor, buffer, maxRecords - records.Count);
+                if (read.Status == ReadStatus.BufferTooSmall)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(read.RequiredBufferLength);
+                    continue;
+                }
+                var frames = new FrameReader(buffer.AsSpan(0, read.Bytes));
+                while (frames.TryNext(out RecordFrame frame))
+                {
+                    if (frame.TimestampMs < cutoff)
+                    {
+                        continue; // expired: retention drops whole segments, but expired records are never served
+                    }
+                    records.Add(new KinesisRecord(
+                        shard.SequenceOf(frame.Sequence),
+                        DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
+                        frame.Data.ToArray(),
+                        s_strictUtf8.GetString(frame.PartitionKey),
+                        state.Document.EncryptionType));
+                    bytes += frame.Data.Length + frame.PartitionKey.Length;
+                }
+                if (read.Status == ReadStatus.Tip)
+                {
+                    atTip = true;
+                    break;
+                }
+            }
+        }
+        catch (LogCorruptionException e)
+        {
+            throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        ulong next = Math.Max(cursor.NextSequence, token.NextCounter);
+        long behind = atTip || records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
+        if (ending is { } end && next > end)
+        {
+            return new GetRecordsResult(records, null, behind, children);
+        }
+        string nextIterator = new ShardIteratorToken(token.StreamName, token.StreamTag, token.StreamCreatedMs, token.ShardIndex, next, now).Encode(_signer);
+        return new GetRecordsResult(records, nextIterator, behind, null);
+    }
+
+    private StreamState ResolveForData(StreamRef stream)
+    {
+        lock (_lock)
+        {
+            StreamState state = Resolve(stream);
+            RequireReadable(state);
+            return state;
+        }
+    }
+
+    private static HashKey ValidateRecord(StreamState state, int dataLength, string partitionKey, string? explicitHashKey,
+        string dataPath, string keyPath, string hashPath)
+    {
+        if (partitionKey is null)
+        {
+            throw KinesisException.ValidationFailed(null, keyPath, "Member must not be null");
+        }
+        Validation.Length(partitionKey, keyPath, 1, 256);
+        int maxBytes = state.Document.MaxRecordSizeInKiB * 1024;
+        int keyBytes = Encoding.UTF8.GetByteCount(partitionKey);
+        Validation.BlobLength(dataLength, dataPath, maxBytes);
+        if (dataLength + keyBytes > maxBytes)
+        {
+            throw KinesisException.ValidationFailed($"java.nio.HeapByteBuffer[pos=0 lim={dataLength} cap={dataLength}]", dataPath,
+                $"Member must have length less than or equal to {maxBytes - keyBytes}");
+        }
+        if (explicitHashKey is null)
+        {
+            return PartitionKeyHasher.Hash(partitionKey);
+        }
+        Validation.HashKeyPattern(explicitHashKey, hashPath);
+        if (!HashKey.TryParse(explicitHashKey, out HashKey key))
+        {
+            throw KinesisException.Invalid(
+                $"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {explicitHashKey}");
+        }
+        return key;
+    }
+
+    /// <summary>Appends one record to the open shard owning <paramref name="hashKey"/>, waiting out a resharding.</summary>
+    private async ValueTask<(ShardState Shard, AppendResult Result)> AppendAsync(
+        StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data)
+    {
+        while (true)
+        {
+            Task topologyChanged = state.TopologyChanged;
+            ShardState shard = state.Topology.Route(hashKey);
+            if (!shard.TryBeginAppend())
+            {
+                await topologyChanged.ConfigureAwait(false);
+                continue;
+            }
+            ValueTask<AppendResult> append;
+            try
+            {
+                append = AppendFrame(shard, partitionKey, data.Span);
+            }
+            finally
+            {
+                shard.EndAppend();
+            }
+            try
+            {
+                return (shard, await append.ConfigureAwait(false));
+            }
+            catch (LogBackpressureException e)
+            {
+                throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
+                    $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.", e);
+            }
+            catch (LogFailedException e)
+            {
+                throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
+            }
+        }
+    }
+
+    private static ValueTask<AppendResult> AppendFrame(ShardState shard, string partitionKey, ReadOnlySpan<byte> data)
+    {
+        Span<byte> key = stackalloc byte[FrameDescriptor.MaxPartitionKeyBytes];
+        int length = Encoding.UTF8.GetBytes(partitionKey, key);
+        return shard.Log.AppendAsync(key[..length], null, data);
+    }
+
+    private SequenceNumber ParseStartingSequence(StreamState state, ShardState shard, string text)
+    {
+        SequenceNumberParseStatus status = SequenceNumber.TryParse(text, out SequenceNumber number);
+        if (status != SequenceNumberParseStatus.Ok || number.StreamTag != state.Document.Tag)
+        {
+            throw KinesisException.Invalid(
+                $"StartingSequenceNumber {text} used in GetShardIterator on shard {shard.Id} in stream {state.Name} under account {_options.AccountId} is invalid because it did not come from this stream.");
+        }
+        if (number.ShardIndex != shard.Index || number.ShardCreationSeconds != shard.Document.CreatedSeconds)
+        {
+            throw KinesisException.Invalid(
+                $"Invalid StartingSequenceNumber. It encodes {number.ShardId}, while it was used in a call to a shard with {shard.Id}");
+        }
+        return number;
+    }
+
+    /// <summary>The children of a closed shard, each with its parents. Holds _lock.</summary>
+    private static List<ChildShard> ChildrenOf(StreamState state, ShardState shard)
+    {
+        var children = new List<ChildShard>();
+        foreach (ShardState candidate in state.Shards.Values)
+        {
+            ShardDescription d = Describe(candidate);
+            if (candidate.Document.Parent == shard.Index || candidate.Document.AdjacentParent == shard.Index)
+            {
+                var parents = new List<ShardId>();
+                if (d.ParentShardId is { } p)
+                {
+                    parents.Add(p);
+                }
+                if (d.AdjacentParentShardId is { } a)
+                {
+                    parents.Add(a);
+                }
+                children.Add(new ChildShard(candidate.Id, parents, candidate.Range));
+            }
+        }
+        return children;
+    }
+
+    private static string FormatJavaDate(long ms)
+        => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("ddd MMM dd HH:mm:ss 'UTC' yyyy", CultureInfo.InvariantCulture);
+}
