@@ -64,6 +64,9 @@ internal sealed class ShardState
 
     public void EndAppend() => Interlocked.Decrement(ref _appendsInFlight);
 
+    /// <summary>Lets appends in again after a close that was not committed to the catalog.</summary>
+    public void AbortClose() => _closing = false;
+
     /// <summary>Stops new appends and waits until every started one is committed; returns the last counter (0 if none).</summary>
     public async Task<ulong> CloseAsync()
     {
