@@ -1,4 +1,3 @@
-using Runnel.Storage;
 using Runnel.Storage.Io;
 using Xunit;
 
@@ -82,5 +81,147 @@ public abstract class StorageDeviceContractTests
         device.SyncDirectory();
         Assert.False(device.FileExists("a"));
         Assert.Empty(device.ListFiles());
+    }
+
+    [Fact]
+    public void Write_LargeBufferAtUnalignedOffset_ReadsBack()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        byte[] data = Pattern((5 << 20) + 123, seed: 7);
+        file.Write(4093, data);
+        file.Sync();
+        Assert.Equal(4093 + data.Length, file.Length);
+        byte[] back = new byte[data.Length + 4093 + 10];
+        Assert.Equal(4093 + data.Length, file.Read(0, back));
+        Assert.All(back[..4093], b => Assert.Equal(0, b));
+        Assert.True(back.AsSpan(4093, data.Length).SequenceEqual(data));
+    }
+
+    [Fact]
+    public void Write_ManySmallAppendsAtOddOffsets_ReadBackAndLengthExact()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        var model = new List<byte>();
+        var random = new Random(11);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] chunk = Pattern(1 + random.Next(700), seed: i);
+            file.Write(model.Count, chunk);
+            model.AddRange(chunk);
+            if (i % 17 == 0)
+            {
+                file.Sync();
+            }
+            Assert.Equal(model.Count, file.Length);
+        }
+        byte[] back = new byte[model.Count];
+        Assert.Equal(model.Count, file.Read(0, back));
+        Assert.Equal(model.ToArray(), back);
+    }
+
+    [Fact]
+    public void Write_OverwriteInside_KeepsNeighbours()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        byte[] data = Pattern(10_000, seed: 3);
+        file.Write(0, data);
+        byte[] patch = Pattern(5000, seed: 4);
+        file.Write(3001, patch);
+        patch.CopyTo(data, 3001);
+        byte[] back = new byte[10_000];
+        Assert.Equal(10_000, file.Read(0, back));
+        Assert.Equal(data, back);
+        Assert.Equal(10_000, file.Length);
+    }
+
+    [Fact]
+    public void Read_AcrossEnd_ReturnsBytesUpToEnd()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        byte[] data = Pattern(5000, seed: 5);
+        file.Write(0, data);
+        byte[] back = new byte[100];
+        Assert.Equal(40, file.Read(4960, back));
+        Assert.True(back.AsSpan(0, 40).SequenceEqual(data.AsSpan(4960)));
+        Assert.Equal(0, file.Read(5000, back));
+        Assert.Equal(0, file.Read(1 << 20, back));
+    }
+
+    [Fact]
+    public void Reopen_AfterUnalignedWrites_KeepsLengthAndBytes()
+    {
+        IStorageDevice device = CreateDevice();
+        byte[] data = Pattern(4099, seed: 9);
+        using (IStorageFile file = device.OpenFile("a", create: true))
+        {
+            file.Write(0, data);
+            file.Sync();
+        }
+        using (IStorageFile file = device.OpenFile("a", create: false))
+        {
+            Assert.Equal(4099, file.Length);
+            byte[] back = new byte[5000];
+            Assert.Equal(4099, file.Read(0, back));
+            Assert.True(back.AsSpan(0, 4099).SequenceEqual(data));
+            file.Write(4099, "tail"u8);
+            Assert.Equal(4103, file.Length);
+        }
+    }
+
+    [Fact]
+    public void SetLength_ThenAppend_ReadsZerosNotOldBytes()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        file.Write(0, Pattern(3000, seed: 1));
+        file.SetLength(1000);
+        file.Write(2000, "x"u8);
+        byte[] back = new byte[2001];
+        Assert.Equal(2001, file.Read(0, back));
+        Assert.All(back[1000..2000], b => Assert.Equal(0, b));
+        Assert.Equal((byte)'x', back[2000]);
+    }
+
+    [Fact]
+    public void WriteAndRead_ConcurrentDisjointRanges_AllLand()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("a", create: true);
+        const int Threads = 6;
+        const int Region = 20_000;
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+        {
+            byte[] region = Pattern(Region, seed: 100 + t);
+            for (int offset = 0; offset < Region; offset += 1000)
+            {
+                file.Write(((long)t * Region) + offset, region.AsSpan(offset, 1000));
+                byte[] back = new byte[1000];
+                Assert.Equal(1000, file.Read(((long)t * Region) + offset, back));
+                Assert.True(back.AsSpan().SequenceEqual(region.AsSpan(offset, 1000)));
+            }
+            file.Sync();
+        });
+        byte[] all = new byte[Threads * Region];
+        Assert.Equal(all.Length, file.Read(0, all));
+        for (int t = 0; t < Threads; t++)
+        {
+            Assert.True(all.AsSpan(t * Region, Region).SequenceEqual(Pattern(Region, seed: 100 + t)));
+        }
+    }
+
+    /// <summary>Deterministic non-zero bytes, so a misplaced or zeroed block shows up.</summary>
+    protected static byte[] Pattern(int length, int seed)
+    {
+        byte[] bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] |= 1;
+        }
+        return bytes;
     }
 }

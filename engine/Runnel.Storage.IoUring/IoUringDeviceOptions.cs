@@ -1,0 +1,17 @@
+namespace Runnel.Storage.IoUring;
+
+/// <summary>Configuration of an <see cref="IoUringDevice"/>. Immutable once the device is built.</summary>
+public sealed record IoUringDeviceOptions
+{
+    /// <summary>The block size O_DIRECT transfers are aligned to: offsets, lengths and buffer addresses.</summary>
+    public const int DirectAlignment = 4096;
+
+    /// <summary>
+    /// Open files with O_DIRECT (bypassing the page cache) where the file system supports it; files on a file
+    /// system that refuses it (EINVAL) are opened buffered instead, see <see cref="IoUringFile.IsDirect"/>.
+    /// </summary>
+    public bool Direct { get; init; }
+
+    /// <summary>Submission queue entries of the device's ring (rounded up to a power of two by the kernel).</summary>
+    public uint RingEntries { get; init; } = 64;
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Runnel.Storage.Io;
+using Runnel.Storage.IoUring.Interop;
+using Runnel.Storage.IoUring.Ring;
+
+namespace Runnel.Storage.IoUring;
+
+/// <summary>
+/// One open file of an <see cref="IoUringDevice"/>. Writes are <c>IORING_OP_WRITE</c> and syncs are
+/// <c>IORING_OP_FSYNC</c> with <c>IORING_FSYNC_DATASYNC</c> on the device's ring; <see cref="WriteAndSync"/> links
+/// the two (<c>IOSQE_IO_LINK</c>) in one <c>io_uring_enter</c>. Reads are <c>pread</c> calls. With
+/// <see cref="IsDirect"/> (O_DIRECT), writes go through an aligned bounce buffer; see IoUringFile.Direct.cs.
+/// </summary>
+/// <remarks>
+/// <para>Errors: a write that fails or moves fewer bytes than asked, and a failed fdatasync, throw
+/// <see cref="StorageIOException"/> (errno from <c>cqe.res</c>; 0 for a short write, whose linked fdatasync the
+/// kernel cancels). Nothing is retried. Once an fdatasync has failed the file is failed for good: every later
+/// write, sync or truncation throws with the same errno, because Linux may have dropped the unsynced pages and a
+/// second fdatasync could return 0 without them (reads still work).</para>
+/// <para>Thread-safety: positional reads and writes are safe from several threads, as the interface promises.
+/// Buffers: the caller's span is pinned only for the duration of a call; nothing is kept.</para>
+/// </remarks>
+public sealed unsafe partial class IoUringFile : IStorageFile
+{
+    /// <summary>Largest single transfer; the kernel moves at most 0x7FFFF000 bytes per read or write.</summary>
+    private const int MaxTransfer = 1 << 30;
+
+    private readonly SafeFileHandle _handle;
+    private readonly IoUringRing _ring;
+    private readonly Lock _writeLock = new(); // O_DIRECT read-modify-write of partial blocks; Dispose
+    private int _syncFailedErrno;             // non-zero once an fdatasync failed: the file never succeeds again
+    private bool _disposed;
+
+    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct)
+    {
+        Name = name;
+        _handle = handle;
+        _ring = ring;
+        IsDirect = direct;
+        if (direct)
+        {
+            InitializeDirect();
+        }
+    }
+
+    /// <summary>Frees the O_DIRECT buffers of a file that was never disposed (the handle closes itself).</summary>
+    ~IoUringFile() => FreeDirectBuffers();
+
+    public string Name { get; }
+
+    /// <summary>Whether the file is open with O_DIRECT (asked for and accepted by the file system).</summary>
+    public bool IsDirect { get; }
+
+    /// <summary>The length in bytes. With O_DIRECT this is the logical length kept in memory (see the Direct part).</summary>
+    public long Length => IsDirect ? Volatile.Read(ref _length) : PhysicalLength();
+
+    public void Write(long position, ReadOnlySpan<byte> source)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        if (IsDirect)
+        {
+            WriteDirect(position, source, sync: false);
+        }
+        else
+        {
+            WriteBuffered(position, source, sync: false);
+        }
+    }
+
+    /// <summary>
+    /// Writes all of <paramref name="source"/> at <paramref name="position"/> and fdatasyncs the file, as one
+    /// linked chain in one <c>io_uring_enter</c>: the fdatasync runs only if the write succeeded in full. Returns
+    /// only when both succeeded; the bytes are then durable.
+    /// </summary>
+    /// <exception cref="StorageIOException">The write failed or was short (errno of the write; the linked fdatasync
+    /// came back -ECANCELED), or the fdatasync failed (its errno; the file is failed from now on).</exception>
+    public void WriteAndSync(long position, ReadOnlySpan<byte> source)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        if (IsDirect)
+        {
+            WriteDirect(position, source, sync: true);
+        }
+        else
+        {
+            WriteBuffered(position, source, sync: true);
+        }
+    }
+
+    public int Read(long position, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        if (IsDirect)
+        {
+            return ReadDirect(position, destination);
+        }
+        using var lease = new FdLease(_handle);
+        fixed (byte* target = destination)
+        {
+            return PRead(lease.Fd, target, destination.Length, position, stopAtShort: false);
+        }
+    }
+
+    public void Sync()
+    {
+        ThrowIfSyncFailed();
+        using var lease = new FdLease(_handle);
+        Run([IoRequest.DataSync(lease.Fd)]);
+    }
+
+    public void SetLength(long length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (IsDirect)
+        {
+            SetLengthDirect(length);
+            return;
+        }
+        ThrowIfSyncFailed();
+        using var lease = new FdLease(_handle);
+        Truncate(lease.Fd, length);
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            if (IsDirect)
+            {
+                DisposeDirect();
+            }
+            _handle.Dispose();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    private void WriteBuffered(long position, ReadOnlySpan<byte> source, bool sync)
+    {
+        ThrowIfSyncFailed();
+        using var lease = new FdLease(_handle);
+        Span<IoRequest> requests = stackalloc IoRequest[4]; // at most 2 transfers of 1 GiB and the fdatasync
+        int count = 0;
+        fixed (byte* start = source)
+        {
+            for (int offset = 0; offset < source.Length; offset += MaxTransfer)
+            {
+                int length = Math.Min(MaxTransfer, source.Length - offset);
+                bool linked = sync || offset + length < source.Length;
+                requests[count++] = IoRequest.Write(lease.Fd, (nint)(start + offset), (uint)length, position + offset, linked);
+            }
+            if (sync)
+            {
+                requests[count++] = IoRequest.DataSync(lease.Fd);
+            }
+            if (count > 0)
+            {
+                Run(requests[..count]);
+            }
+        }
+    }
+
+    /// <summary>Submits one chain on the ring and throws on its first failure.</summary>
+    private void Run(ReadOnlySpan<IoRequest> requests)
+    {
+        Span<int> results = stackalloc int[requests.Length];
+        try
+        {
+            _ring.Submit(requests, results);
+        }
+        catch (StorageIOException e)
+        {
+            // The ring broke mid-call: whether a sync in this chain ran is unknown.
+            _ = Interlocked.CompareExchange(ref _syncFailedErrno, e.Errno == 0 ? 5 : e.Errno, 0);
+            throw;
+        }
+        IoOutcome outcome = CompletionCheck.Check(requests, results, out int failed, out int errno);
+        if (outcome != IoOutcome.Completed)
+        {
+            ThrowFailure(requests, results, outcome, failed, errno);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
+    private void ThrowFailure(ReadOnlySpan<IoRequest> requests, ReadOnlySpan<int> results, IoOutcome outcome, int failed, int errno)
+    {
+        IoRequest request = requests[failed];
+        if (CompletionCheck.IsSync(requests, failed))
+        {
+            _ = Interlocked.CompareExchange(ref _syncFailedErrno, errno, 0);
+            throw new StorageIOException(
+                $"fdatasync of {Name} failed (errno {errno}); nothing written since the last successful sync is known to be durable.",
+                Name, errno);
+        }
+        bool linkedSync = failed + 1 < requests.Length && CompletionCheck.IsSync(requests, requests.Length - 1);
+        string cancelled = linkedSync ? "; the linked fdatasync was cancelled" : "";
+        string message = outcome == IoOutcome.ShortTransfer
+            ? $"short write to {Name}: {results[failed]} of {request.Length} bytes at {request.Offset}{cancelled}."
+            : $"write of {request.Length} bytes to {Name} at {request.Offset} failed (errno {errno}){cancelled}.";
+        throw new StorageIOException(message, Name, errno);
+    }
+
+    private void ThrowIfSyncFailed()
+    {
+        int errno = Volatile.Read(ref _syncFailedErrno);
+        if (errno != 0)
+        {
+            ThrowSyncFailed(errno);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn]
+    private void ThrowSyncFailed(int errno) => throw new StorageIOException(
+        $"{Name} is failed: an earlier fdatasync failed (errno {errno}), so no later write or sync can be trusted.", Name, errno);
+
+    /// <summary>pread until <paramref name="count"/> bytes or the end of the file (or the first short read, for O_DIRECT).</summary>
+    private int PRead(int fd, byte* target, int count, long position, bool stopAtShort)
+    {
+        int total = 0;
+        while (total < count)
+        {
+            int ask = Math.Min(MaxTransfer, count - total);
+            nint read = LibC.PRead(fd, target + total, (nuint)ask, position + total);
+            if (read < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.Eintr)
+                {
+                    continue;
+                }
+                throw new StorageIOException($"read of {Name} at {position + total} failed (errno {errno}).", Name, errno);
+            }
+            total += (int)read;
+            if (read == 0 || (stopAtShort && read < ask))
+            {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private long PhysicalLength()
+    {
+        using var lease = new FdLease(_handle);
+        long length = LibC.LSeek(lease.Fd, 0, LibC.SeekEnd);
+        if (length < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new StorageIOException($"length of {Name} unknown (errno {errno}).", Name, errno);
+        }
+        return length;
+    }
+
+    private void Truncate(int fd, long length)
+    {
+        int result;
+        int errno;
+        do
+        {
+            result = LibC.FTruncate(fd, length);
+            errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        while (result != 0 && errno == LibC.Eintr);
+        if (result != 0)
+        {
+            throw new StorageIOException($"truncate of {Name} to {length} failed (errno {errno}).", Name, errno);
+        }
+    }
+}

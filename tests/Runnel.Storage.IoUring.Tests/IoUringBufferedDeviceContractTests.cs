@@ -1,0 +1,16 @@
+using Runnel.Storage.Io;
+using Runnel.Testing;
+using Runnel.Testing.Devices;
+
+namespace Runnel.Storage.IoUring.Tests;
+
+/// <summary>The device contract for <see cref="IoUringDevice"/> through the page cache (Direct off).</summary>
+public sealed class IoUringBufferedDeviceContractTests : StorageDeviceContractTests, IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    protected override IStorageDevice CreateDevice() =>
+        IoUringTestEnvironment.CreateDevice(Path.Combine(_directory.Path, Guid.NewGuid().ToString("N")), direct: false);
+
+    public void Dispose() => _directory.Dispose();
+}

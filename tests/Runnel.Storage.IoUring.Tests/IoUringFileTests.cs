@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Runnel.Storage.Io;
+using Runnel.Storage.IoUring.Interop;
+using Runnel.Storage.IoUring.Ring;
+using Runnel.Testing;
+using Xunit.Abstractions;
+
+namespace Runnel.Storage.IoUring.Tests;
+
+/// <summary>io_uring-specific behaviour: linked write + fdatasync, O_DIRECT length handling, and real kernel errors.</summary>
+public sealed class IoUringFileTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly ITestOutputHelper _output;
+
+    public IoUringFileTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteAndSync_Appends_ReadBackWithExactLength(bool direct)
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = direct });
+        using var file = (IoUringFile)device.OpenFile("segment", create: true);
+        Assert.Equal(direct, file.IsDirect);
+        byte[] first = Bytes(1000, 1);
+        byte[] second = Bytes(70_000, 2);
+        file.WriteAndSync(0, first);
+        file.WriteAndSync(1000, second);
+        file.WriteAndSync(71_000, []);
+        Assert.Equal(71_000, file.Length);
+        byte[] back = new byte[80_000];
+        Assert.Equal(71_000, file.Read(0, back));
+        Assert.True(back.AsSpan(0, 1000).SequenceEqual(first));
+        Assert.True(back.AsSpan(1000, 70_000).SequenceEqual(second));
+    }
+
+    [Fact]
+    public void Dispose_DirectAfterUnalignedWrite_CutsBlockPaddingOff()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = true });
+        string path = Path.Combine(_directory.Path, "a");
+        var file = (IoUringFile)device.OpenFile("a", create: true);
+        file.WriteAndSync(0, Bytes(10, 3));
+        Assert.Equal(10, file.Length);
+        Assert.Equal(IoUringDeviceOptions.DirectAlignment, new FileInfo(path).Length); // whole blocks on disk
+        file.Dispose();
+        Assert.Equal(10, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void WriteAndSync_ReadOnlyFile_ThrowsWithEbadfNotSuccess()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        device.OpenFile("ro", create: true).Dispose();
+        using IoUringFile file = device.Open("ro", create: false, readOnly: true);
+        StorageIOException e = Assert.Throws<StorageIOException>(() => file.WriteAndSync(0, "data"u8));
+        Assert.Equal(LibC.Ebadf, e.Errno);
+        Assert.Equal("ro", e.FileName);
+        Assert.Contains("linked fdatasync was cancelled", e.Message, StringComparison.Ordinal);
+        Assert.Equal(LibC.Ebadf, Assert.Throws<StorageIOException>(() => file.Write(0, "data"u8)).Errno);
+        Assert.Equal(0, file.Length);
+    }
+
+    [Fact]
+    public void Sync_OnFifo_ThrowsEinvalAndTheFileStaysFailed()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        // fdatasync of a pipe fails with EINVAL: a real failed sync from the kernel, no root needed.
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(_directory.Path, "fifo")))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        using IStorageFile file = device.OpenFile("fifo", create: false);
+        StorageIOException first = Assert.Throws<StorageIOException>(file.Sync);
+        Assert.Equal(LibC.Einval, first.Errno);
+        Assert.Contains("fdatasync", first.Message, StringComparison.Ordinal);
+
+        // Never retried into success: the file is failed for good.
+        Assert.Equal(LibC.Einval, Assert.Throws<StorageIOException>(file.Sync).Errno);
+        Assert.Equal(LibC.Einval, Assert.Throws<StorageIOException>(() => ((IoUringFile)file).WriteAndSync(0, "x"u8)).Errno);
+        Assert.Equal(LibC.Einval, Assert.Throws<StorageIOException>(() => file.Write(0, "x"u8)).Errno);
+    }
+
+    [Fact]
+    public void RingSubmit_UnalignedDirectWrite_CompletesWithEinval()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        int fd = LibC.Open(Path.Combine(_directory.Path, "d"), LibC.ORdWr | LibC.OCreat | LibC.OCloexec | LibC.ODirect, LibC.DefaultFileMode);
+        Assert.True(fd >= 0, $"open failed with errno {Marshal.GetLastPInvokeError()}");
+        nint buffer = Marshal.AllocHGlobal(8192);
+        try
+        {
+            int[] results = new int[2];
+            device.Ring.Submit([IoRequest.Write(fd, buffer + 1, 4096, 0, linked: true), IoRequest.DataSync(fd)], results);
+            Assert.Equal(-LibC.Einval, results[0]);
+            Assert.Equal(-LibC.Ecanceled, results[1]);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+            _ = LibC.Close(fd);
+        }
+    }
+
+    [Fact]
+    public void RingSubmit_ChainOfDifferentLengths_EachResultMatchesItsRequest()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        int fd = LibC.Open(Path.Combine(_directory.Path, "c"), LibC.ORdWr | LibC.OCreat | LibC.OCloexec, LibC.DefaultFileMode);
+        nint buffer = Marshal.AllocHGlobal(1000);
+        try
+        {
+            int[] results = new int[4];
+            device.Ring.Submit(
+                [
+                    IoRequest.Write(fd, buffer, 100, 0, linked: true),
+                    IoRequest.Write(fd, buffer, 300, 100, linked: true),
+                    IoRequest.Write(fd, buffer, 7, 400, linked: true),
+                    IoRequest.DataSync(fd),
+                ],
+                results);
+            Assert.Equal([100, 300, 7, 0], results);
+            device.Ring.Submit([IoRequest.Read(fd, buffer, 1000, 0)], results);
+            Assert.Equal(407, results[0]);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+            _ = LibC.Close(fd);
+        }
+    }
+
+    [Fact]
+    public void OpenFile_Missing_ThrowsFileNotFound()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = true });
+        Assert.Throws<FileNotFoundException>(() => device.OpenFile("absent", create: false));
+    }
+
+    [Fact]
+    public void Probe_OnThisMachine_ReportsAReason()
+    {
+        IoUringAvailability availability = IoUringProbe.Current;
+        _output.WriteLine($"io_uring available: {availability.IsAvailable} ({availability.Reason})");
+        Assert.False(string.IsNullOrEmpty(availability.Reason));
+        Assert.Equal(availability, IoUringProbe.Run());
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        byte[] bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}

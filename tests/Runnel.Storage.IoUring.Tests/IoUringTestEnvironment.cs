@@ -1,0 +1,36 @@
+using Runnel.Storage.Io;
+using Xunit.Abstractions;
+
+namespace Runnel.Storage.IoUring.Tests;
+
+/// <summary>
+/// Whether io_uring works on this machine. Where it does not (seccomp, kernel.io_uring_disabled, not Linux), the
+/// io_uring tests do not pass vacuously: they check the fallback to the portable device instead and say so.
+/// </summary>
+internal static class IoUringTestEnvironment
+{
+    public static bool IsAvailable => IoUringProbe.Current.IsAvailable;
+
+    /// <summary>An io_uring device, or (when io_uring is unavailable) the checked portable fallback.</summary>
+    public static IStorageDevice CreateDevice(string path, bool direct)
+    {
+        if (IsAvailable)
+        {
+            return new IoUringDevice(path, new IoUringDeviceOptions { Direct = direct });
+        }
+        return AssertFallback(path, output: null);
+    }
+
+    /// <summary>Checks that Auto falls back to <see cref="FileDevice"/> and that forcing io_uring names the reason.</summary>
+    public static IStorageDevice AssertFallback(string path, ITestOutputHelper? output)
+    {
+        output?.WriteLine($"io_uring unavailable here ({IoUringProbe.Current.Reason}); checking the portable fallback instead.");
+        IStorageDevice device = StorageDevices.Create(
+            path, DeviceKind.Auto, new IoUringDeviceOptions(), static () => IoUringProbe.Current, environment: null);
+        Assert.IsType<FileDevice>(device);
+        NotSupportedException e = Assert.Throws<NotSupportedException>(() => StorageDevices.Create(
+            path, DeviceKind.IoUring, new IoUringDeviceOptions(), static () => IoUringProbe.Current, environment: null));
+        Assert.Contains(IoUringProbe.Current.Reason, e.Message, StringComparison.Ordinal);
+        return device;
+    }
+}
