@@ -258,7 +258,8 @@ public sealed partial class StreamEngine
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        ulong next = Math.Max(cursor.NextSequence, token.NextCounter);
+        // Counter 0 is the shard's StartingSequenceNumber, below every record: the first record is 1.
+        ulong next = Math.Max(Math.Max(cursor.NextSequence, token.NextCounter), 1);
         long behind = atTip || records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
         if (ending is { } end && next > end)
         {

@@ -389,7 +389,11 @@ public sealed partial class StreamEngine
                     }
                     throw;
                 }
-                state.PublishTopology();
+                finally
+                {
+                    // Puts that met a closing shard wait for this, whether the resharding landed or not.
+                    state.PublishTopology();
+                }
             }
         }
         finally
