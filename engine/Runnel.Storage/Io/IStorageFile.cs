@@ -23,6 +23,17 @@ public interface IStorageFile : IDisposable
     /// <exception cref="StorageIOException">The sync failed; durability of recent writes is unknown.</exception>
     void Sync();
 
+    /// <summary>
+    /// Writes <paramref name="source"/> at <paramref name="position"/> and makes every write so far durable. The
+    /// default is <see cref="Write"/> then <see cref="Sync"/>; io_uring links the two in one submission.
+    /// </summary>
+    /// <exception cref="StorageIOException">The write or the sync failed; nothing may be acknowledged.</exception>
+    void WriteAndSync(long position, ReadOnlySpan<byte> source)
+    {
+        Write(position, source);
+        Sync();
+    }
+
     /// <summary>Cuts or extends the file (recovery cuts torn tails with it); durable after <see cref="Sync"/>.</summary>
     void SetLength(long length);
 }

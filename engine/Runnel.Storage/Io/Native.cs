@@ -11,7 +11,8 @@ namespace Runnel.Storage.Io;
 internal static partial class Native
 {
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000; // Linux x86-64 and arm64
+    private const int ODirectoryX64 = 0x10000;  // O_DIRECTORY on x86-64 (0x10000 is O_DIRECT on arm64)
+    private const int ODirectoryArm64 = 0x4000; // O_DIRECTORY on arm64
     private const int OCloexec = 0x80000;
     private const int Eintr = 4;
 
@@ -69,7 +70,10 @@ internal static partial class Native
         {
             return;
         }
-        int fd = OpenRaw(path, ORdOnly | ODirectory | OCloexec);
+        int directory = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+            ? ODirectoryArm64
+            : ODirectoryX64;
+        int fd = OpenRaw(path, ORdOnly | directory | OCloexec);
         if (fd < 0)
         {
             int openErrno = Marshal.GetLastPInvokeError();

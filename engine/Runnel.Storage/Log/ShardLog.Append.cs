@@ -195,8 +195,7 @@ public sealed partial class ShardLog
         }
 
         long start = segment.CommittedEnd;
-        segment.File.Write(start, frames);
-        segment.File.Sync();
+        segment.File.WriteAndSync(start, frames);
         long end = start + frames.Length;
         WriteCheckpoint(segment.BaseSequence, end, nextSequence, lastTimestamp);
 

@@ -179,8 +179,7 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
         Span<byte> slot = stackalloc byte[CheckpointDescriptor.SlotLength];
         CheckpointDescriptor.Write(slot, new Checkpoint(generation, segmentBase, committedPosition, nextSequence, lastTimestampMs));
         IStorageFile file = _checkpointFile!;
-        file.Write(CheckpointDescriptor.SlotOffset(generation), slot);
-        file.Sync();
+        file.WriteAndSync(CheckpointDescriptor.SlotOffset(generation), slot);
         _checkpointGeneration = generation;
     }
 
