@@ -5,6 +5,7 @@ using Runnel.Model;
 using Runnel.Storage;
 using Runnel.Storage.Framing;
 using Runnel.Storage.Log;
+using Runnel.Streams.Capacity;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
 using Runnel.Streams.Shards;
@@ -140,6 +141,11 @@ public sealed partial class StreamEngine
             RequireReadable(state);
             shard = ResolveShard(state, shardId);
         }
+        if (_options.LimitsEnabled && !shard.IteratorRate.TryRecord())
+        {
+            throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
+                $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
+        }
         long now = NowMs();
         ulong counter;
         switch (type)
@@ -208,6 +214,13 @@ public sealed partial class StreamEngine
             }
         }
 
+        ReadPermit permit = shard.Throttle.TryBeginGetRecords();
+        if (!permit.IsAccepted)
+        {
+            throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
+                $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
+        }
+        long maxBytes = permit.MaxBytes > 0 ? Math.Min(permit.MaxBytes, MaxGetRecordsBytes) : MaxGetRecordsBytes;
         int maxRecords = limit ?? 10000;
         long cutoff = now - ((long)state.Document.RetentionHours * 3_600_000);
         ulong? ending = shard.Document.EndingCounter;
@@ -215,10 +228,11 @@ public sealed partial class StreamEngine
         LogCursor cursor = LogCursor.AtSequence(token.NextCounter);
         long bytes = 0;
         bool atTip = false;
+        ulong? stoppedAt = null; // the counter to resume from when the 10 MiB cap cut a batch short
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
         try
         {
-            while (records.Count < maxRecords && bytes < MaxGetRecordsBytes)
+            while (stoppedAt is null && records.Count < maxRecords)
             {
                 ReadResult read = shard.Log.Read(ref cursor, buffer, maxRecords - records.Count);
                 if (read.Status == ReadStatus.BufferTooSmall)
@@ -234,15 +248,21 @@ public sealed partial class StreamEngine
                     {
                         continue; // expired: retention drops whole segments, but expired records are never served
                     }
+                    long size = frame.Data.Length + frame.PartitionKey.Length;
+                    if (records.Count > 0 && bytes + size > maxBytes)
+                    {
+                        stoppedAt = frame.Sequence;
+                        break;
+                    }
                     records.Add(new KinesisRecord(
                         shard.SequenceOf(frame.Sequence),
                         DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
                         frame.Data.ToArray(),
                         s_strictUtf8.GetString(frame.PartitionKey),
                         state.Document.EncryptionType));
-                    bytes += frame.Data.Length + frame.PartitionKey.Length;
+                    bytes += size;
                 }
-                if (read.Status == ReadStatus.Tip)
+                if (stoppedAt is null && read.Status == ReadStatus.Tip)
                 {
                     atTip = true;
                     break;
@@ -256,10 +276,11 @@ public sealed partial class StreamEngine
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            shard.Throttle.CompleteGetRecords(bytes);
         }
 
         // Counter 0 is the shard's StartingSequenceNumber, below every record: the first record is 1.
-        ulong next = Math.Max(Math.Max(cursor.NextSequence, token.NextCounter), 1);
+        ulong next = Math.Max(Math.Max(stoppedAt ?? cursor.NextSequence, token.NextCounter), 1);
         long behind = atTip || records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
         if (ending is { } end && next > end)
         {
@@ -321,6 +342,13 @@ public sealed partial class StreamEngine
                 await topologyChanged.ConfigureAwait(false);
                 continue;
             }
+            int bytes = data.Length + Encoding.UTF8.GetByteCount(partitionKey);
+            if (!AdmitWrite(state, shard, bytes))
+            {
+                shard.EndAppend();
+                throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
+                    $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
+            }
             ValueTask<AppendResult> append;
             try
             {
@@ -344,6 +372,23 @@ public sealed partial class StreamEngine
                 throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
             }
         }
+    }
+
+    /// <summary>The stream's on-demand capacity (if any), then the shard's limits; both or neither are charged.</summary>
+    private static bool AdmitWrite(StreamState state, ShardState shard, int bytes)
+    {
+        OnDemandCapacity? onDemand = state.OnDemand;
+        if (onDemand is not null && onDemand.TryAcquireWrite(bytes) != WriteDecision.Accepted)
+        {
+            return false;
+        }
+        if (shard.Throttle.TryAcquireWrite(bytes, 1) != WriteDecision.Accepted)
+        {
+            onDemand?.RefundWrite(bytes);
+            return false;
+        }
+        onDemand?.RecordShardWrite(shard.Index, bytes);
+        return true;
     }
 
     private static ValueTask<AppendResult> AppendFrame(ShardState shard, string partitionKey, ReadOnlySpan<byte> data)

@@ -28,6 +28,7 @@ public sealed partial class StreamEngine
         IReadOnlyDictionary<string, string>? tags = null,
         int? maxRecordSizeInKiB = null)
     {
+        Throttle("CreateStream");
         ArgumentNullException.ThrowIfNull(streamName);
         Validation.StreamName(streamName, "streamName");
         if (shardCount is { } requested)
@@ -118,6 +119,7 @@ public sealed partial class StreamEngine
     /// <summary>DeleteStream: the stream is DELETING for the configured delay, then gone with its data.</summary>
     public void DeleteStream(StreamRef stream, bool enforceConsumerDeletion = false)
     {
+        Throttle("DeleteStream");
         lock (_lock)
         {
             StreamState state = Resolve(stream);
@@ -145,6 +147,7 @@ public sealed partial class StreamEngine
     /// <summary>DescribeStream: the stream and a page of its shards (open and closed, not expired).</summary>
     public StreamDescription DescribeStream(StreamRef stream, int? limit = null, string? exclusiveStartShardId = null)
     {
+        Throttle("DescribeStream");
         if (limit is { } l)
         {
             Validation.Range(l, "limit", 1, 10000);
@@ -190,6 +193,7 @@ public sealed partial class StreamEngine
     /// <summary>DescribeStreamSummary.</summary>
     public StreamSummary DescribeStreamSummary(StreamRef stream)
     {
+        Throttle("DescribeStreamSummary");
         lock (_lock)
         {
             StreamState state = Resolve(stream);
@@ -203,6 +207,7 @@ public sealed partial class StreamEngine
     /// <summary>ListStreams: names in lexicographic order, paged by ExclusiveStartStreamName or NextToken.</summary>
     public ListStreamsResult ListStreams(int? limit = null, string? exclusiveStartStreamName = null, string? nextToken = null)
     {
+        Throttle("ListStreams");
         if (limit is { } l)
         {
             Validation.Range(l, "limit", 1, 10000);
@@ -245,6 +250,7 @@ public sealed partial class StreamEngine
     /// <summary>DescribeLimits: the account's shard limit and usage.</summary>
     public StreamLimits DescribeLimits()
     {
+        Throttle("DescribeLimits");
         lock (_lock)
         {
             return new StreamLimits(_options.ShardLimit, AccountOpenShards(),
@@ -262,6 +268,7 @@ public sealed partial class StreamEngine
 
     private void ChangeRetention(StreamRef stream, int hours, bool increase)
     {
+        Throttle("IncreaseStreamRetentionPeriod");
         lock (_lock)
         {
             StreamState state = Resolve(stream);
@@ -293,6 +300,7 @@ public sealed partial class StreamEngine
     /// <summary>AddTagsToStream: upsert; at most 50 tags per stream.</summary>
     public void AddTagsToStream(StreamRef stream, IReadOnlyDictionary<string, string> tags)
     {
+        Throttle("AddTagsToStream");
         ArgumentNullException.ThrowIfNull(tags);
         if (tags.Count == 0)
         {
@@ -319,6 +327,7 @@ public sealed partial class StreamEngine
     /// <summary>RemoveTagsFromStream: unknown keys are ignored.</summary>
     public void RemoveTagsFromStream(StreamRef stream, IReadOnlyList<string> tagKeys)
     {
+        Throttle("RemoveTagsFromStream");
         ArgumentNullException.ThrowIfNull(tagKeys);
         Validation.Range(tagKeys.Count, "tagKeys", 1, 50);
         lock (_lock)
@@ -337,6 +346,7 @@ public sealed partial class StreamEngine
     public (IReadOnlyList<KeyValuePair<string, string>> Tags, bool HasMoreTags) ListTagsForStream(
         StreamRef stream, string? exclusiveStartTagKey = null, int? limit = null)
     {
+        Throttle("ListTagsForStream");
         if (limit is { } l)
         {
             Validation.Range(l, "limit", 1, 50);
@@ -374,6 +384,7 @@ public sealed partial class StreamEngine
 
     private MonitoringChange ChangeMonitoring(StreamRef stream, IReadOnlyList<string> metrics, bool enable)
     {
+        Throttle("EnableEnhancedMonitoring");
         ArgumentNullException.ThrowIfNull(metrics);
         Validation.Range(metrics.Count, "shardLevelMetrics", 1, 7);
         var requested = new HashSet<string>(StringComparer.Ordinal);
@@ -424,6 +435,7 @@ public sealed partial class StreamEngine
 
     private void ChangeEncryption(StreamRef stream, string encryptionType, string keyId, bool start)
     {
+        Throttle("StartStreamEncryption");
         ArgumentNullException.ThrowIfNull(encryptionType);
         ArgumentNullException.ThrowIfNull(keyId);
         if (encryptionType is not ("KMS" or "NONE"))
@@ -449,6 +461,7 @@ public sealed partial class StreamEngine
     /// <summary>UpdateStreamMode: at most two switches per stream per rolling 24 hours; the shard count is kept.</summary>
     public void UpdateStreamMode(string streamArn, StreamMode mode)
     {
+        Throttle("UpdateStreamMode");
         ArgumentNullException.ThrowIfNull(streamArn);
         lock (_lock)
         {
@@ -468,6 +481,7 @@ public sealed partial class StreamEngine
             }
             state.Document.ModeSwitchesMs.Add(now);
             state.Document.Mode = WireNames.Of(mode);
+            EnsureCapacityModel(state);
             state.Document.UpdatingUntilMs = now + (long)_options.UpdateStreamDelay.TotalMilliseconds;
             Persist();
         }
@@ -476,6 +490,7 @@ public sealed partial class StreamEngine
     /// <summary>UpdateMaxRecordSize: 1024..10240 KiB; applies to new writes.</summary>
     public void UpdateMaxRecordSize(StreamRef stream, int maxRecordSizeInKiB)
     {
+        Throttle("UpdateMaxRecordSize");
         Validation.Range(maxRecordSizeInKiB, "maxRecordSizeInKiB", 1024, 10240);
         lock (_lock)
         {

@@ -20,6 +20,7 @@ public sealed partial class StreamEngine
     {
         ArgumentNullException.ThrowIfNull(shardToSplit);
         ArgumentNullException.ThrowIfNull(newStartingHashKey);
+        Throttle("SplitShard");
         Validation.Name(shardToSplit, "shardToSplit");
         Validation.HashKeyPattern(newStartingHashKey, "newStartingHashKey");
         return ReshardAsync(stream, (state, plan) =>
@@ -43,6 +44,7 @@ public sealed partial class StreamEngine
     {
         ArgumentNullException.ThrowIfNull(shardToMerge);
         ArgumentNullException.ThrowIfNull(adjacentShardToMerge);
+        Throttle("MergeShards");
         Validation.Name(shardToMerge, "shardToMerge");
         Validation.Name(adjacentShardToMerge, "adjacentShardToMerge");
         return ReshardAsync(stream, (state, plan) =>
@@ -66,6 +68,7 @@ public sealed partial class StreamEngine
     /// </summary>
     public async Task<UpdateShardCountResult> UpdateShardCountAsync(StreamRef stream, int targetShardCount, string scalingType = "UNIFORM_SCALING")
     {
+        Throttle("UpdateShardCount");
         Validation.Range(targetShardCount, "targetShardCount", 1, 100_000);
         if (scalingType != "UNIFORM_SCALING")
         {
@@ -110,6 +113,7 @@ public sealed partial class StreamEngine
     public ListShardsResult ListShards(ListShardsRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Throttle("ListShards", request.Stream.Name ?? request.Stream.Arn ?? "");
         if (request.MaxResults is { } max)
         {
             Validation.Range(max, "maxResults", 1, 10000);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Runnel.Model;
 using Runnel.Storage.Log;
+using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
@@ -35,6 +36,8 @@ public sealed partial class StreamEngine : IDisposable
     private readonly CatalogDocument _catalog;
     private readonly TokenSigner _signer;
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private readonly CapacityOptions _capacity;
+    private readonly ControlPlaneRateLimiter _controlPlane;
 
     // Guards the catalog, _streams and every StreamState's metadata. Never held across an await.
     private readonly Lock _lock = new();
@@ -51,6 +54,8 @@ public sealed partial class StreamEngine : IDisposable
         _catalogStore = store;
         _catalog = catalog;
         _signer = new TokenSigner(Convert.FromBase64String(catalog.TokenKey));
+        _capacity = new CapacityOptions { LimitsEnabled = options.LimitsEnabled };
+        _controlPlane = new ControlPlaneRateLimiter(time, _capacity);
     }
 
     /// <summary>The options the engine runs with.</summary>
@@ -159,6 +164,7 @@ public sealed partial class StreamEngine : IDisposable
             state.Shards.Add(shard.Index, OpenShard(document, shard));
         }
         state.PublishTopology();
+        EnsureCapacityModel(state);
         _streams.Add(document.Name, state);
         return state;
     }
@@ -169,7 +175,31 @@ public sealed partial class StreamEngine : IDisposable
             _storage.Directory(ShardDirectory(stream, shard.Index)),
             _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
             _time);
-        return new ShardState(shard, stream.Tag, log);
+        return new ShardState(shard, stream.Tag, log, _time, _capacity);
+    }
+
+    /// <summary>On-demand streams get a stream-level capacity model; provisioned ones drop it.</summary>
+    private void EnsureCapacityModel(StreamState stream)
+    {
+        if (stream.Document.Mode == "ON_DEMAND")
+        {
+            stream.OnDemand ??= new OnDemandCapacity(_time, _capacity);
+        }
+        else
+        {
+            stream.OnDemand = null;
+        }
+    }
+
+    /// <summary>Control-plane rate limits (kinesis-api.md 4.2) as LimitExceededException.</summary>
+    private void Throttle(string operation, string? streamName = null)
+    {
+        if (!_controlPlane.TryAcquire(operation, streamName))
+        {
+            throw KinesisException.Limit(streamName is null
+                ? $"Rate exceeded for {operation} for account {_options.AccountId}."
+                : $"Rate exceeded for {operation} on stream {streamName} under account {_options.AccountId}.");
+        }
     }
 
     private StreamStatus StatusOf(StreamState stream)

@@ -13,6 +13,7 @@ internal sealed class EngineFixture : IDisposable
         DeleteStreamDelay = TimeSpan.Zero,
         UpdateStreamDelay = TimeSpan.Zero,
         ConsumerDelay = TimeSpan.Zero,
+        LimitsEnabled = false,
         ShardLog = new Runnel.Storage.Log.ShardLogOptions { SegmentMaxBytes = 64 * 1024 },
     };
 

@@ -1,5 +1,6 @@
 using Runnel.Model;
 using Runnel.Storage.Log;
+using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
 
 namespace Runnel.Streams.Shards;
@@ -18,8 +19,10 @@ internal sealed class ShardState
     private int _appendsInFlight;
     private volatile bool _closing;
 
-    public ShardState(ShardDocument document, uint streamTag, ShardLog log)
+    public ShardState(ShardDocument document, uint streamTag, ShardLog log, TimeProvider time, CapacityOptions capacity)
     {
+        Throttle = new ShardThrottle(time, capacity);
+        IteratorRate = new RollingWindowCounter(time, 5, TimeSpan.FromSeconds(1));
         Document = document;
         Id = new ShardId(document.Index);
         Range = new HashKeyRange(HashKey.Parse(document.StartingHashKey), HashKey.Parse(document.EndingHashKey));
@@ -39,6 +42,12 @@ internal sealed class ShardState
     public uint StreamTag { get; }
 
     public ShardLog Log { get; }
+
+    /// <summary>The shard's write and read limits (1 MiB/s and 1,000 records/s in; 2 MiB/s and 5 calls/s out).</summary>
+    public ShardThrottle Throttle { get; }
+
+    /// <summary>GetShardIterator's 5 calls per second per shard.</summary>
+    public RollingWindowCounter IteratorRate { get; }
 
     public bool IsOpen => !Document.EndingCounter.HasValue;
 

@@ -1,3 +1,4 @@
+using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
 
 namespace Runnel.Streams.Shards;
@@ -14,6 +15,9 @@ internal sealed class StreamState(StreamDocument document)
     public StreamDocument Document { get; } = document;
 
     public string Name => Document.Name;
+
+    /// <summary>The stream-level capacity of an on-demand stream (null while provisioned).</summary>
+    public OnDemandCapacity? OnDemand { get; set; }
 
     /// <summary>Shards by index (open and closed; expired ones are removed).</summary>
     public SortedDictionary<int, ShardState> Shards { get; } = [];
