@@ -113,6 +113,15 @@ public sealed partial class StreamEngine
         ShardIteratorType type,
         string? startingSequenceNumber = null,
         DateTimeOffset? timestamp = null)
+        => GetShardIterator(stream, shardId, type, startingSequenceNumber, timestamp, limited: true);
+
+    private string GetShardIterator(
+        StreamRef stream,
+        string shardId,
+        ShardIteratorType type,
+        string? startingSequenceNumber,
+        DateTimeOffset? timestamp,
+        bool limited)
     {
         ArgumentNullException.ThrowIfNull(shardId);
         Validation.Name(shardId, "shardId");
@@ -141,7 +150,7 @@ public sealed partial class StreamEngine
             RequireReadable(state);
             shard = ResolveShard(state, shardId);
         }
-        if (_options.LimitsEnabled && !shard.IteratorRate.TryRecord())
+        if (limited && _options.LimitsEnabled && !shard.IteratorRate.TryRecord())
         {
             throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
                 $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
@@ -185,35 +194,8 @@ public sealed partial class StreamEngine
         {
             Validation.Range(l, "limit", 1, 10000);
         }
-        if (!ShardIteratorToken.TryDecode(_signer, shardIterator, out ShardIteratorToken token))
-        {
-            throw KinesisException.Invalid("Invalid ShardIterator.");
-        }
         long now = NowMs();
-        if (now - token.IssuedMs > IteratorLifetimeMs)
-        {
-            throw new KinesisException(KinesisErrorCode.ExpiredIterator,
-                $"Iterator expired. The iterator was created at time {FormatJavaDate(token.IssuedMs)} while right now it is {FormatJavaDate(now)} which is further in the future than the tolerated delay of {IteratorLifetimeMs} milliseconds.");
-        }
-
-        StreamState? state;
-        ShardState? shard;
-        IReadOnlyList<ChildShard>? children = null;
-        lock (_lock)
-        {
-            if (!_streams.TryGetValue(token.StreamName, out state) || !Settle(state)
-                || state.Document.Tag != token.StreamTag || state.Document.CreatedMs != token.StreamCreatedMs
-                || !state.Shards.TryGetValue(token.ShardIndex, out shard))
-            {
-                throw KinesisException.NotFound(
-                    $"Shard {new ShardId(token.ShardIndex)} in stream {token.StreamName} under account {_options.AccountId} does not exist");
-            }
-            if (!shard.IsOpen)
-            {
-                children = ChildrenOf(state, shard);
-            }
-        }
-
+        (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(shardIterator, now);
         ReadPermit permit = shard.Throttle.TryBeginGetRecords();
         if (!permit.IsAccepted)
         {
@@ -221,7 +203,25 @@ public sealed partial class StreamEngine
                 $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
         }
         long maxBytes = permit.MaxBytes > 0 ? Math.Min(permit.MaxBytes, MaxGetRecordsBytes) : MaxGetRecordsBytes;
-        int maxRecords = limit ?? 10000;
+        ShardRead read = ReadShard(state, shard, token, limit ?? 10000, maxBytes, now);
+        shard.Throttle.CompleteGetRecords(read.Bytes);
+        return new GetRecordsResult(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
+    }
+
+    /// <summary>One read for a subscription: no GetRecords throttle (enhanced fan-out has its own 2 MiB/s).</summary>
+    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes) ReadForSubscription(string iterator)
+    {
+        (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(iterator, NowMs());
+        ShardRead read = ReadShard(state, shard, token, 10000, MaxGetRecordsBytes, NowMs());
+        SequenceNumber? continuation = read.NextIterator is null ? null : shard.SequenceOf(read.NextCounter - 1);
+        return (new SubscribeToShardEvent(read.Records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
+            read.NextIterator, read.Bytes);
+    }
+
+    private readonly record struct ShardRead(List<KinesisRecord> Records, string? NextIterator, ulong NextCounter, long MillisBehindLatest, long Bytes);
+
+    private ShardRead ReadShard(StreamState state, ShardState shard, ShardIteratorToken token, int maxRecords, long maxBytes, long now)
+    {
         long cutoff = now - ((long)state.Document.RetentionHours * 3_600_000);
         ulong? ending = shard.Document.EndingCounter;
         var records = new List<KinesisRecord>();
@@ -276,7 +276,6 @@ public sealed partial class StreamEngine
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            shard.Throttle.CompleteGetRecords(bytes);
         }
 
         // Counter 0 is the shard's StartingSequenceNumber, below every record: the first record is 1.
@@ -284,10 +283,34 @@ public sealed partial class StreamEngine
         long behind = atTip || records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
         if (ending is { } end && next > end)
         {
-            return new GetRecordsResult(records, null, behind, children);
+            return new ShardRead(records, null, next, behind, bytes);
         }
         string nextIterator = new ShardIteratorToken(token.StreamName, token.StreamTag, token.StreamCreatedMs, token.ShardIndex, next, now).Encode(_signer);
-        return new GetRecordsResult(records, nextIterator, behind, null);
+        return new ShardRead(records, nextIterator, next, behind, bytes);
+    }
+
+    private (StreamState State, ShardState Shard, ShardIteratorToken Token, IReadOnlyList<ChildShard>? Children) OpenIterator(string shardIterator, long now)
+    {
+        if (!ShardIteratorToken.TryDecode(_signer, shardIterator, out ShardIteratorToken token))
+        {
+            throw KinesisException.Invalid("Invalid ShardIterator.");
+        }
+        if (now - token.IssuedMs > IteratorLifetimeMs)
+        {
+            throw new KinesisException(KinesisErrorCode.ExpiredIterator,
+                $"Iterator expired. The iterator was created at time {FormatJavaDate(token.IssuedMs)} while right now it is {FormatJavaDate(now)} which is further in the future than the tolerated delay of {IteratorLifetimeMs} milliseconds.");
+        }
+        lock (_lock)
+        {
+            if (!_streams.TryGetValue(token.StreamName, out StreamState? state) || !Settle(state)
+                || state.Document.Tag != token.StreamTag || state.Document.CreatedMs != token.StreamCreatedMs
+                || !state.Shards.TryGetValue(token.ShardIndex, out ShardState? shard))
+            {
+                throw KinesisException.NotFound(
+                    $"Shard {new ShardId(token.ShardIndex)} in stream {token.StreamName} under account {_options.AccountId} does not exist");
+            }
+            return (state, shard, token, shard.IsOpen ? null : ChildrenOf(state, shard));
+        }
     }
 
     private StreamState ResolveForData(StreamRef stream)
@@ -412,6 +435,19 @@ public sealed partial class StreamEngine
                 $"Invalid StartingSequenceNumber. It encodes {number.ShardId}, while it was used in a call to a shard with {shard.Id}");
         }
         return number;
+    }
+
+    /// <summary>The children at a closed shard's end (the shard may have closed after the iterator was opened).</summary>
+    private IReadOnlyList<ChildShard> ChildrenAtEnd(StreamState state, ShardState shard, IReadOnlyList<ChildShard>? known)
+    {
+        if (known is { Count: > 0 })
+        {
+            return known;
+        }
+        lock (_lock)
+        {
+            return ChildrenOf(state, shard);
+        }
     }
 
     /// <summary>The children of a closed shard, each with its parents. Holds _lock.</summary>

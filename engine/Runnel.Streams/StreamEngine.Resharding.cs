@@ -208,6 +208,41 @@ public sealed partial class StreamEngine
         }
     }
 
+    /// <summary>
+    /// On-demand scaling: splits, at the middle of its range, every shard of an on-demand stream whose write rate
+    /// stayed above the split threshold (kinesis-api.md 5.2: above 500 KB/s, split within about 15 minutes).
+    /// </summary>
+    private async Task ScaleOnDemandAsync(StreamState stream)
+    {
+        if (stream.OnDemand is not { } capacity)
+        {
+            return;
+        }
+        foreach (int index in capacity.ShardsToSplit())
+        {
+            ShardState? shard;
+            lock (_lock)
+            {
+                if (!stream.Shards.TryGetValue(index, out shard) || !shard.IsOpen
+                    || shard.Range.End.Value - shard.Range.Start.Value < 4)
+                {
+                    continue;
+                }
+            }
+            var middle = new HashKey(shard.Range.Start.Value + ((shard.Range.End.Value - shard.Range.Start.Value) / 2) + 1);
+            await ReshardAsync(StreamRef.Named(stream.Name), (state, plan) =>
+            {
+                if (shard.IsOpen && !shard.IsClosing)
+                {
+                    RequireShardQuota(1);
+                    plan.Close(shard);
+                    plan.Split(shard.Index, shard.Range, [middle], final: true);
+                }
+            }, onDemandScaling: true).ConfigureAwait(false);
+            capacity.ForgetShard(index);
+        }
+    }
+
     private static bool Matches(ShardDocument shard, ShardFilterType filter, long? filterMs, long trimHorizon, long streamCreatedMs)
     {
         long created = shard.CreatedMs;
@@ -325,7 +360,7 @@ public sealed partial class StreamEngine
     }
 
     /// <summary>Runs a resharding: validate and plan under the lock, close parents outside it, then commit.</summary>
-    private async Task ReshardAsync(StreamRef stream, Action<StreamState, ReshardPlan> planner)
+    private async Task ReshardAsync(StreamRef stream, Action<StreamState, ReshardPlan> planner, bool onDemandScaling = false)
     {
         await _reshardGate.WaitAsync().ConfigureAwait(false);
         try
@@ -335,8 +370,18 @@ public sealed partial class StreamEngine
             lock (_lock)
             {
                 state = Resolve(stream);
-                RequireActive(state);
-                if (ModeOf(state.Document) == StreamMode.OnDemand)
+                if (onDemandScaling)
+                {
+                    if (StatusOf(state) is StreamStatus.Creating or StreamStatus.Deleting)
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    RequireActive(state);
+                }
+                if (!onDemandScaling && ModeOf(state.Document) == StreamMode.OnDemand)
                 {
                     throw new KinesisException(KinesisErrorCode.Validation,
                         $"Stream {state.Name} under account {_options.AccountId} is in ON_DEMAND mode; resharding operations are only supported in PROVISIONED mode.");
@@ -364,7 +409,10 @@ public sealed partial class StreamEngine
                         plan.ToClose[i].Document.ClosedMs = now;
                     }
                     created = plan.Materialise(state.Document, now);
-                    state.Document.UpdatingUntilMs = now + (long)_options.UpdateStreamDelay.TotalMilliseconds;
+                    if (!onDemandScaling)
+                    {
+                        state.Document.UpdatingUntilMs = now + (long)_options.UpdateStreamDelay.TotalMilliseconds;
+                    }
                     Persist();
                     foreach (ShardDocument document in created)
                     {

@@ -112,10 +112,12 @@ public sealed partial class StreamEngine : IDisposable
     }
 
     /// <summary>
-    /// Housekeeping: removes streams whose deletion delay passed, drops expired segments and expired closed shards.
+    /// Housekeeping: removes streams whose deletion delay passed, drops expired segments and expired closed shards,
+    /// forgets deregistered consumers.
     /// Operations also settle what they touch; call this periodically (the server does, every second).
+    /// On-demand streams split their hot shards here.
     /// </summary>
-    public void RunMaintenance()
+    public async Task RunMaintenanceAsync()
     {
         List<StreamState> streams;
         lock (_lock)
@@ -131,6 +133,7 @@ public sealed partial class StreamEngine : IDisposable
                     continue;
                 }
                 ExpireClosedShards(stream);
+                SettleConsumers(stream);
             }
             TimeSpan retention = TimeSpan.FromHours(stream.Document.RetentionHours);
             foreach (ShardState shard in SnapshotShards(stream))
@@ -140,6 +143,7 @@ public sealed partial class StreamEngine : IDisposable
                     shard.Log.EnforceRetention(retention);
                 }
             }
+            await ScaleOnDemandAsync(stream).ConfigureAwait(false);
         }
     }
 
@@ -256,7 +260,10 @@ public sealed partial class StreamEngine : IDisposable
         }
         foreach (ShardState shard in expired)
         {
-            stream.Shards.Remove(shard.Index);
+            lock (stream.Shards)
+            {
+                stream.Shards.Remove(shard.Index);
+            }
             stream.Document.Shards.Remove(shard.Document);
         }
         Persist();

@@ -19,7 +19,8 @@ internal sealed class StreamState(StreamDocument document)
     /// <summary>The stream-level capacity of an on-demand stream (null while provisioned).</summary>
     public OnDemandCapacity? OnDemand { get; set; }
 
-    /// <summary>Shards by index (open and closed; expired ones are removed).</summary>
+    /// <summary>Shards by index (open and closed; expired ones are removed). Changed under the engine lock and
+    /// this dictionary's own lock; read under either.</summary>
     public SortedDictionary<int, ShardState> Shards { get; } = [];
 
     public StreamTopology Topology => Volatile.Read(ref _topology) ?? throw new InvalidOperationException("no topology yet");
