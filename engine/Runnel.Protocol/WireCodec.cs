@@ -1,0 +1,285 @@
+using System.Buffers;
+using System.Formats.Cbor;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Runnel.Protocol;
+
+/// <summary>
+/// Decodes request bodies and encodes response bodies in either wire format. Responses are built as a
+/// <see cref="JsonObject"/> whose blobs are <c>byte[]</c> values and whose timestamps are
+/// <see cref="DateTimeOffset"/> values; each format writes those its own way (JSON: base64 and epoch seconds;
+/// CBOR: byte strings and tag 1 with epoch milliseconds). Thread-safe and stateless.
+/// </summary>
+public static class WireCodec
+{
+    /// <summary>Deepest nesting accepted in a request (Kinesis requests nest three levels at most).</summary>
+    public const int MaxDepth = 32;
+
+    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = MaxDepth };
+    private static readonly JsonNodeOptions s_nodeOptions = new() { PropertyNameCaseInsensitive = false };
+
+    /// <summary>Decodes a request body; an empty body is an empty structure.</summary>
+    /// <exception cref="ProtocolException">SerializationException for anything that is not a well-formed structure.</exception>
+    public static RequestBody Decode(ReadOnlySpan<byte> body, WireFormat format)
+        => format == WireFormat.Cbor ? DecodeCbor(body) : DecodeJson(body);
+
+    /// <summary>Encodes a response body.</summary>
+    public static byte[] Encode(JsonObject response, WireFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return format == WireFormat.Cbor ? EncodeCbor(response) : EncodeJson(response);
+    }
+
+    /// <summary>Encodes the error envelope <c>{"__type": ..., "message": ...}</c>.</summary>
+    public static byte[] EncodeError(string errorType, string message, WireFormat format)
+        => Encode(new JsonObject { ["__type"] = errorType, ["message"] = message }, format);
+
+    private static RequestBody DecodeJson(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty || IsWhitespace(body))
+        {
+            return RequestBody.Empty;
+        }
+        try
+        {
+            JsonNode? node = JsonNode.Parse(body, s_nodeOptions, s_documentOptions);
+            return node is JsonObject o
+                ? new RequestBody(o)
+                : throw ProtocolException.Serialization("The request body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ProtocolException("SerializationException", "The request body is not valid JSON.", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ProtocolException("SerializationException", "The request body is not valid JSON.", e);
+        }
+    }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> body)
+    {
+        foreach (byte b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static RequestBody DecodeCbor(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return RequestBody.Empty;
+        }
+        try
+        {
+            var reader = new CborReader(body.ToArray(), CborConformanceMode.Lax);
+            JsonNode? node = ReadCbor(reader, 0);
+            if (reader.BytesRemaining != 0 || node is not JsonObject o)
+            {
+                throw ProtocolException.Serialization("The request body must be one CBOR map.");
+            }
+            return new RequestBody(o);
+        }
+        catch (CborContentException e)
+        {
+            throw new ProtocolException("SerializationException", "The request body is not valid CBOR.", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ProtocolException("SerializationException", "The request body is not valid CBOR.", e);
+        }
+        catch (FormatException e)
+        {
+            throw new ProtocolException("SerializationException", "The request body is not valid CBOR.", e);
+        }
+    }
+
+    private static JsonNode? ReadCbor(CborReader reader, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw ProtocolException.Serialization("The request body nests too deeply.");
+        }
+        switch (reader.PeekState())
+        {
+            case CborReaderState.StartMap:
+                int? count = reader.ReadStartMap();
+                var map = new JsonObject();
+                while (reader.PeekState() != CborReaderState.EndMap)
+                {
+                    if (reader.PeekState() != CborReaderState.TextString)
+                    {
+                        throw ProtocolException.Serialization("CBOR map keys must be text strings.");
+                    }
+                    string key = reader.ReadTextString();
+                    map[key] = ReadCbor(reader, depth + 1);
+                }
+                reader.ReadEndMap();
+                _ = count;
+                return map;
+            case CborReaderState.StartArray:
+                reader.ReadStartArray();
+                var array = new JsonArray();
+                while (reader.PeekState() != CborReaderState.EndArray)
+                {
+                    array.Add(ReadCbor(reader, depth + 1));
+                }
+                reader.ReadEndArray();
+                return array;
+            case CborReaderState.TextString:
+                return JsonValue.Create(reader.ReadTextString());
+            case CborReaderState.StartIndefiniteLengthTextString:
+                return JsonValue.Create(reader.ReadTextString());
+            case CborReaderState.ByteString:
+            case CborReaderState.StartIndefiniteLengthByteString:
+                return JsonValue.Create(reader.ReadByteString());
+            case CborReaderState.UnsignedInteger:
+            case CborReaderState.NegativeInteger:
+                return JsonValue.Create(reader.ReadInt64());
+            case CborReaderState.HalfPrecisionFloat:
+            case CborReaderState.SinglePrecisionFloat:
+            case CborReaderState.DoublePrecisionFloat:
+                return JsonValue.Create(reader.ReadDouble());
+            case CborReaderState.Boolean:
+                return JsonValue.Create(reader.ReadBoolean());
+            case CborReaderState.Null:
+                reader.ReadNull();
+                return null;
+            case CborReaderState.Tag:
+                CborTag tag = reader.ReadTag();
+                if (tag != CborTag.UnixTimeSeconds)
+                {
+                    throw ProtocolException.Serialization($"Unsupported CBOR tag {(ulong)tag}.");
+                }
+                // The AWS Java SDK writes tag 1 with epoch milliseconds as an integer; a float is seconds.
+                return reader.PeekState() switch
+                {
+                    CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger
+                        => JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64())),
+                    _ => JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.ReadDouble() * 1000))),
+                };
+            default:
+                throw ProtocolException.Serialization("Unsupported CBOR value.");
+        }
+    }
+
+    private static byte[] EncodeJson(JsonObject response)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, response);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteJson(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject o:
+                writer.WriteStartObject();
+                foreach ((string key, JsonNode? value) in o)
+                {
+                    if (value is null)
+                    {
+                        continue; // AWS omits null members
+                    }
+                    writer.WritePropertyName(key);
+                    WriteJson(writer, value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray a:
+                writer.WriteStartArray();
+                foreach (JsonNode? item in a)
+                {
+                    WriteJson(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            case JsonValue v when v.TryGetValue(out byte[]? bytes):
+                writer.WriteBase64StringValue(bytes);
+                break;
+            case JsonValue v when v.TryGetValue(out DateTimeOffset time):
+                writer.WriteNumberValue(time.ToUnixTimeMilliseconds() / 1000m);
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static byte[] EncodeCbor(JsonObject response)
+    {
+        var writer = new CborWriter(CborConformanceMode.Lax, convertIndefiniteLengthEncodings: false);
+        WriteCbor(writer, response);
+        return writer.Encode();
+    }
+
+    private static void WriteCbor(CborWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNull();
+                break;
+            case JsonObject o:
+                int count = 0;
+                foreach ((string _, JsonNode? value) in o)
+                {
+                    count += value is null ? 0 : 1;
+                }
+                writer.WriteStartMap(count);
+                foreach ((string key, JsonNode? value) in o)
+                {
+                    if (value is null)
+                    {
+                        continue;
+                    }
+                    writer.WriteTextString(key);
+                    WriteCbor(writer, value);
+                }
+                writer.WriteEndMap();
+                break;
+            case JsonArray a:
+                writer.WriteStartArray(a.Count);
+                foreach (JsonNode? item in a)
+                {
+                    WriteCbor(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            case JsonValue v when v.TryGetValue(out byte[]? bytes):
+                writer.WriteByteString(bytes);
+                break;
+            case JsonValue v when v.TryGetValue(out DateTimeOffset time):
+                writer.WriteTag(CborTag.UnixTimeSeconds);
+                writer.WriteInt64(time.ToUnixTimeMilliseconds());
+                break;
+            case JsonValue v when v.TryGetValue(out string? text):
+                writer.WriteTextString(text);
+                break;
+            case JsonValue v when v.TryGetValue(out bool flag):
+                writer.WriteBoolean(flag);
+                break;
+            case JsonValue v when v.TryGetValue(out long whole):
+                writer.WriteInt64(whole);
+                break;
+            case JsonValue v when v.TryGetValue(out double real):
+                writer.WriteDouble(real);
+                break;
+            default:
+                throw new InvalidOperationException($"Cannot encode {node} as CBOR.");
+        }
+    }
+}
