@@ -9,6 +9,22 @@ internal sealed class CatalogDocument
     public string TokenKey { get; set; } = "";
 
     public List<StreamDocument> Streams { get; set; } = [];
+
+    /// <summary>The account's MinimumThroughputBillingCommitment (On-demand Advantage).</summary>
+    public CommitmentDocument Commitment { get; set; } = new();
+}
+
+/// <summary>The account-level minimum throughput billing commitment.</summary>
+internal sealed class CommitmentDocument
+{
+    /// <summary>ENABLED, DISABLED or ENABLED_UNTIL_EARLIEST_ALLOWED_END.</summary>
+    public string Status { get; set; } = "DISABLED";
+
+    public long? StartedAtMs { get; set; }
+
+    public long? EndedAtMs { get; set; }
+
+    public long? EarliestAllowedEndAtMs { get; set; }
 }
 
 /// <summary>One stream in the catalog. Mutated only under the engine's metadata lock.</summary>
@@ -57,6 +73,9 @@ internal sealed class StreamDocument
     public List<ConsumerDocument> Consumers { get; set; } = [];
 
     public string? ResourcePolicy { get; set; }
+
+    /// <summary>The requested warm throughput of an on-demand stream (MiB/s), when set.</summary>
+    public int? WarmThroughputMiBps { get; set; }
 }
 
 /// <summary>One shard in the catalog.</summary>

@@ -1,0 +1,4 @@
+namespace Runnel.Streams;
+
+/// <summary>DescribeAccountSettings / UpdateAccountSettings: the MinimumThroughputBillingCommitment.</summary>
+public sealed record AccountCommitment(string Status, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? EarliestAllowedEndAt);
