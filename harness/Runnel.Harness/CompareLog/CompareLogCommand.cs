@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Runnel.Storage.IoUring;
+
+namespace Runnel.Harness.CompareLog;
+
+/// <summary>The <c>compare-log</c> command line: options, parsing, and the run.</summary>
+public static class CompareLogCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "about 8 s per engine per case (under 3 minutes in all) instead of about 30 s" };
+        var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        var dir = new Option<string>("--dir")
+        {
+            Description = "data path; a temporary directory is made under it and deleted at the end",
+            DefaultValueFactory = _ => CompareLogOptions.DefaultDataPath,
+            HelpName = "PATH",
+        };
+        var device = new Option<string>("--device") { Description = "Runnel's device", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "iouring", "portable");
+        var direct = new Option<bool>("--direct") { Description = "Runnel's io_uring device opens files with O_DIRECT" };
+        var duration = new Option<double?>("--duration") { Description = "seconds per engine per case (overrides --quick's and the full run's)", HelpName = "SECONDS" };
+        var rounds = new Option<int>("--rounds") { Description = "interleaved Runnel/FasterLog rounds per case; the median is reported", DefaultValueFactory = _ => 1 };
+        var cases = new Option<string[]>("--case") { Description = "run only these cases (repeatable): " + string.Join(", ", CaseNames.All), AllowMultipleArgumentsPerToken = true };
+        cases.AcceptOnlyFromAmong([.. CaseNames.All]);
+        var skipFio = new Option<bool>("--skip-fio") { Description = "do not run fio (development only: the disk targets show N/A)" };
+
+        var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
+        {
+            quick, json, dir, device, direct, duration, rounds, cases, skipFio,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            bool isQuick = parse.GetValue(quick);
+            string[] selected = parse.GetValue(cases) ?? [];
+            var options = new CompareLogOptions
+            {
+                Quick = isQuick,
+                JsonPath = parse.GetValue(json),
+                DataPath = parse.GetValue(dir) ?? CompareLogOptions.DefaultDataPath,
+                Device = parse.GetValue(device) switch
+                {
+                    "iouring" => DeviceKind.IoUring,
+                    "portable" => DeviceKind.Portable,
+                    _ => DeviceKind.Auto,
+                },
+                Direct = parse.GetValue(direct),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration) ?? (isQuick ? 8 : 30)),
+                Rounds = Math.Max(1, parse.GetValue(rounds)),
+                Cases = selected.Length == 0 ? CaseNames.All : selected,
+                SkipFio = parse.GetValue(skipFio),
+            };
+            return await RunAsync(options).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Runs compare-log with <paramref name="options"/>, prints the table, writes the JSON; returns the exit code.</summary>
+    public static async Task<int> RunAsync(CompareLogOptions options)
+    {
+        TextWriter output = Console.Out;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        CompareLogReport report = await new CompareLogRun(options, output).RunAsync().ConfigureAwait(false);
+        output.WriteLine();
+        output.Write(report.ToTable());
+        if (options.JsonPath is not null)
+        {
+            report.WriteJson(options.JsonPath);
+            output.WriteLine($"JSON written to {Path.GetFullPath(options.JsonPath)}");
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare-log took {stopwatch.Elapsed.TotalSeconds:0} s"));
+        return 0; // a FAIL verdict is a measurement, not an error
+    }
+}

@@ -1,0 +1,37 @@
+using Runnel.Storage.IoUring;
+
+namespace Runnel.Harness.CompareLog;
+
+/// <summary>What <c>compare-log</c> runs: durations, device, where the data goes, where the JSON goes.</summary>
+public sealed record CompareLogOptions
+{
+    /// <summary>The default data path; each run makes (and deletes) a temporary directory under it.</summary>
+    public const string DefaultDataPath = "/tmp/runnel-compare-log";
+
+    /// <summary>The short run (about 8 s per engine per case) instead of the full one (about 30 s).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Where to write the JSON results; null for none.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>The directory under which the temporary data directory is made.</summary>
+    public string DataPath { get; init; } = DefaultDataPath;
+
+    /// <summary>Runnel's device: io_uring, portable, or chosen by the probe.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>Runnel's io_uring device opens its files with O_DIRECT.</summary>
+    public bool Direct { get; init; }
+
+    /// <summary>How long each engine runs each timed case.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many interleaved Runnel/FasterLog rounds each case runs; the median round is reported.</summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>The cases to run (by default all of <see cref="CaseNames.All"/>).</summary>
+    public IReadOnlyList<string> Cases { get; init; } = CaseNames.All;
+
+    /// <summary>Skip fio (for development runs); the disk targets then show as not measured.</summary>
+    public bool SkipFio { get; init; }
+}

@@ -1,0 +1,324 @@
+using System.Globalization;
+using Runnel.Storage.IoUring;
+
+namespace Runnel.Harness.CompareLog;
+
+/// <summary>
+/// Runs <c>compare-log</c>: fio for the disk, then each case with Runnel and FasterLog interleaved (Runnel first in
+/// every round), each engine in a fresh directory under a temporary directory that is deleted at the end.
+/// </summary>
+public sealed class CompareLogRun
+{
+    private const int SmallRecordBytes = 100;
+    private const int RecordBytes = 1024;
+    private const int ConcurrentProducers = 64;
+
+    private readonly CompareLogOptions _options;
+    private readonly TextWriter _out;
+    private readonly string _root;
+    private int _directories;
+
+    // The append-1k-group logs of the last round, kept for scan-cold.
+    private string? _runnelScanDirectory;
+    private string? _fasterScanDirectory;
+
+    /// <summary>Prepares a run; nothing happens until <see cref="RunAsync"/>.</summary>
+    public CompareLogRun(CompareLogOptions options, TextWriter output)
+    {
+        _options = options;
+        _out = output;
+        _root = Path.Combine(
+            Path.GetFullPath(options.DataPath),
+            string.Create(CultureInfo.InvariantCulture, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}"));
+    }
+
+    /// <summary>Runs every selected case and returns the report.</summary>
+    public async Task<CompareLogReport> RunAsync()
+    {
+        Directory.CreateDirectory(_root);
+        try
+        {
+            DeviceKind device = StorageDevices.Resolve(_options.Device);
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"compare-log: {(_options.Quick ? "quick" : "full")}, {_options.Duration.TotalSeconds:0} s per engine per case, {_options.Rounds} round(s); "
+                + $"Runnel device {device}{(_options.Direct ? " O_DIRECT" : string.Empty)}; data in {_root}"));
+            if (_options.Direct && device != DeviceKind.IoUring)
+            {
+                _out.WriteLine("note: --direct applies to the io_uring device only; the portable device writes through the page cache.");
+            }
+
+            DiskMeasurement disk = await MeasureDiskAsync().ConfigureAwait(false);
+            var cases = new List<CaseResult>();
+            foreach (string name in CaseNames.All.Where(_options.Cases.Contains))
+            {
+                GC.Collect();
+                cases.Add(name switch
+                {
+                    CaseNames.Append1KGroup => await Append1KGroupAsync(disk).ConfigureAwait(false),
+                    CaseNames.Append100BGroup => await Append100BGroupAsync().ConfigureAwait(false),
+                    CaseNames.Acks64Writers => await Acks64WritersAsync().ConfigureAwait(false),
+                    CaseNames.CommitPerRecord => await CommitPerRecordAsync().ConfigureAwait(false),
+                    CaseNames.ScanCold => await ScanColdAsync(disk).ConfigureAwait(false),
+                    _ => throw new InvalidOperationException($"unknown case {name}"),
+                });
+            }
+            return new CompareLogReport(_options, device, disk, cases);
+        }
+        finally
+        {
+            TryDelete(_root);
+        }
+    }
+
+    private async Task<DiskMeasurement> MeasureDiskAsync()
+    {
+        if (_options.SkipFio)
+        {
+            return new DiskMeasurement(null, null, "fio skipped (--skip-fio)");
+        }
+        long size = (_options.Quick ? 4L : 8L) << 30;
+        TimeSpan runtime = TimeSpan.FromSeconds(_options.Quick ? 5 : 10);
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"disk: fio sequential write then read, 1 MiB, O_DIRECT, io_uring, iodepth 8, {size >> 30} GiB, {runtime.TotalSeconds:0} s each ..."));
+        DiskMeasurement disk = await Fio.MeasureAsync(_root, size, runtime, _out).ConfigureAwait(false);
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"disk: write {Format(disk.WriteMegabytesPerSecond)} MB/s, read {Format(disk.ReadMegabytesPerSecond)} MB/s{(disk.Note is null ? string.Empty : $" ({disk.Note})")}"));
+        return disk;
+    }
+
+    private async Task<CaseResult> Append1KGroupAsync(DiskMeasurement disk)
+    {
+        var source = new RecordSource(RecordBytes);
+        bool keep = _options.Cases.Contains(CaseNames.ScanCold);
+        (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
+            CaseNames.Append1KGroup, Units.MegabytesPerSecond,
+            log => RunnelRunner.GroupAsync(log, source, _options.Duration),
+            log => FasterLogRunner.GroupAsync(log, source, _options.Duration),
+            keepLastForScan: keep).ConfigureAwait(false);
+        EngineMeasurement r = Median(runnel, Units.MegabytesPerSecond);
+        EngineMeasurement f = Median(faster, Units.MegabytesPerSecond);
+        double ratio = Ratio(r.PayloadMegabytesPerSecond, f.PayloadMegabytesPerSecond);
+        double? ofFio = disk.WriteMegabytesPerSecond is double w && w > 0 ? r.PayloadMegabytesPerSecond / w : null;
+        return Build(CaseNames.Append1KGroup, Units.MegabytesPerSecond,
+            "1 KiB records, 1 producer pipelining; FasterLog commits every 2 ms or 1 MiB, Runnel group-commits back to back",
+            runnel, faster, r, f,
+            [
+                new TargetCheck("ratio >= 2.5", F2(ratio), ratio >= 2.5),
+                new TargetCheck("Runnel >= 60% of fio write", ofFio is double x ? Percent(x) : "no fio", ofFio is double y ? y >= 0.6 : null),
+            ]);
+    }
+
+    private async Task<CaseResult> Append100BGroupAsync()
+    {
+        var source = new RecordSource(SmallRecordBytes);
+        (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
+            CaseNames.Append100BGroup, Units.RecordsPerSecond,
+            log => RunnelRunner.GroupAsync(log, source, _options.Duration),
+            log => FasterLogRunner.GroupAsync(log, source, _options.Duration),
+            keepLastForScan: false).ConfigureAwait(false);
+        EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
+        EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
+        double ratio = Ratio(r.RecordsPerSecond, f.RecordsPerSecond);
+        return Build(CaseNames.Append100BGroup, Units.RecordsPerSecond,
+            "100 B records, 1 producer pipelining; FasterLog commits every 2 ms or 1 MiB, Runnel group-commits back to back",
+            runnel, faster, r, f, [new TargetCheck("ratio >= 1.5", F2(ratio), ratio >= 1.5)]);
+    }
+
+    private async Task<CaseResult> Acks64WritersAsync()
+    {
+        var source = new RecordSource(RecordBytes);
+        (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
+            CaseNames.Acks64Writers, Units.RecordsPerSecond,
+            log => RunnelRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration),
+            log => FasterLogRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration),
+            keepLastForScan: false).ConfigureAwait(false);
+        EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
+        EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
+        double ratio = Ratio(r.RecordsPerSecond, f.RecordsPerSecond);
+        double p99 = r.P99Microseconds ?? double.PositiveInfinity;
+        return Build(CaseNames.Acks64Writers, Units.RecordsPerSecond,
+            "1 KiB records, 64 producers each awaiting its durable ack (FasterLog: EnqueueAndWaitForCommitAsync + a committer thread)",
+            runnel, faster, r, f,
+            [
+                new TargetCheck("ratio >= 4", F2(ratio), ratio >= 4),
+                new TargetCheck("Runnel p99 <= 2 ms", string.Create(CultureInfo.InvariantCulture, $"{p99 / 1000:0.00} ms"), p99 <= 2000),
+            ]);
+    }
+
+    private async Task<CaseResult> CommitPerRecordAsync()
+    {
+        var source = new RecordSource(RecordBytes);
+        (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
+            CaseNames.CommitPerRecord, Units.RecordsPerSecond,
+            log => RunnelRunner.CommitPerRecordAsync(log, source, _options.Duration),
+            log => FasterLogRunner.CommitPerRecordAsync(log, source, _options.Duration),
+            keepLastForScan: false).ConfigureAwait(false);
+        EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
+        EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
+        double ratio = Ratio(r.RecordsPerSecond, f.RecordsPerSecond);
+        return Build(CaseNames.CommitPerRecord, Units.RecordsPerSecond,
+            "1 KiB records, 1 producer, one durable commit per record (FasterLog: Enqueue + Commit(spinWait: true))",
+            runnel, faster, r, f, [new TargetCheck("ratio >= 3", F2(ratio), ratio >= 3)]);
+    }
+
+    private async Task<CaseResult> ScanColdAsync(DiskMeasurement disk)
+    {
+        if (_runnelScanDirectory is null || _fasterScanDirectory is null)
+        {
+            // scan-cold alone: write the logs it reads (append-1k-group's workload, not reported).
+            _out.WriteLine("scan-cold: writing the logs to read (the append-1k-group workload) ...");
+            var source = new RecordSource(RecordBytes);
+            _runnelScanDirectory = NewDirectory("runnel");
+            using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct))
+            {
+                await RunnelRunner.GroupAsync(runnel.Log, source, _options.Duration).ConfigureAwait(false);
+            }
+            _fasterScanDirectory = NewDirectory("fasterlog");
+            using (FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: false))
+            {
+                await FasterLogRunner.GroupAsync(faster.Log, source, _options.Duration).ConfigureAwait(false);
+            }
+        }
+
+        EngineMeasurement r;
+        string? notCold;
+        using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct))
+        {
+            notCold = PageCache.TryDrop();
+            r = RunnelRunner.Scan(runnel.Log, RecordBytes);
+        }
+        Report(CaseNames.ScanCold, "runnel", 1, r, Units.MegabytesPerSecond);
+        EngineMeasurement f;
+        using (FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: true))
+        {
+            notCold ??= PageCache.TryDrop();
+            f = await FasterLogRunner.ScanAsync(faster.Log).ConfigureAwait(false);
+        }
+        Report(CaseNames.ScanCold, "fasterlog", 1, f, Units.MegabytesPerSecond);
+        TryDelete(_runnelScanDirectory);
+        TryDelete(_fasterScanDirectory);
+
+        double? ofFio = disk.ReadMegabytesPerSecond is double d && d > 0 ? r.PayloadMegabytesPerSecond / d : null;
+        CaseResult result = Build(CaseNames.ScanCold, Units.MegabytesPerSecond,
+            "read back the append-1k-group logs after dropping the page cache (Runnel: ShardLog.Read, CRC32C checked; FasterLog: Scan + TryConsumeNext)",
+            [r], [f], r, f,
+            [
+                new TargetCheck("Runnel >= 90% of fio read", ofFio is double x ? Percent(x) : "no fio",
+                    ofFio is double y && notCold is null ? y >= 0.9 : null),
+            ]);
+        return notCold is null ? result : result with { Note = notCold };
+    }
+
+    /// <summary>Runs the case's rounds, Runnel then FasterLog in each, each in a fresh directory.</summary>
+    private async Task<(List<EngineMeasurement> Runnel, List<EngineMeasurement> Faster)> RoundsAsync(
+        string name,
+        string unit,
+        Func<Storage.Log.ShardLog, Task<EngineMeasurement>> runnelCase,
+        Func<FASTER.core.FasterLog, Task<EngineMeasurement>> fasterCase,
+        bool keepLastForScan)
+    {
+        var runnel = new List<EngineMeasurement>();
+        var faster = new List<EngineMeasurement>();
+        for (int round = 1; round <= _options.Rounds; round++)
+        {
+            bool keep = keepLastForScan && round == _options.Rounds;
+
+            string runnelDirectory = NewDirectory("runnel");
+            using (RunnelInstance instance = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct))
+            {
+                EngineMeasurement m = await runnelCase(instance.Log).ConfigureAwait(false);
+                runnel.Add(m);
+                Report(name, "runnel", round, m, unit);
+            }
+            Finish(runnelDirectory, keep, ref _runnelScanDirectory);
+            GC.Collect();
+
+            string fasterDirectory = NewDirectory("fasterlog");
+            using (FasterLogInstance instance = FasterLogInstance.Open(fasterDirectory, recover: false))
+            {
+                EngineMeasurement m = await fasterCase(instance.Log).ConfigureAwait(false);
+                faster.Add(m);
+                Report(name, "fasterlog", round, m, unit);
+            }
+            Finish(fasterDirectory, keep, ref _fasterScanDirectory);
+            GC.Collect();
+        }
+        return (runnel, faster);
+    }
+
+    private static void Finish(string directory, bool keep, ref string? kept)
+    {
+        if (keep)
+        {
+            kept = directory;
+        }
+        else
+        {
+            TryDelete(directory);
+        }
+    }
+
+    private void Report(string name, string engine, int round, EngineMeasurement m, string unit)
+    {
+        string latency = m.P50Microseconds is double p50 && m.P99Microseconds is double p99
+            ? string.Create(CultureInfo.InvariantCulture, $", ack p50 {p50:0} us p99 {p99:0} us ({m.LatencySamples} samples)")
+            : string.Empty;
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-18} {engine,-9} round {round}: {CaseResult.ValueOf(m, unit),12:N0} {unit}, {m.RecordsPerSecond:N0} rec/s, {m.PayloadMegabytesPerSecond:N1} MB/s, {m.Records:N0} records in {m.Seconds:0.00} s{latency}"));
+    }
+
+    private static CaseResult Build(
+        string name, string unit, string description,
+        List<EngineMeasurement> runnel, List<EngineMeasurement> faster,
+        EngineMeasurement runnelMedian, EngineMeasurement fasterMedian, IReadOnlyList<TargetCheck> targets) =>
+        new()
+        {
+            Name = name,
+            Unit = unit,
+            Description = description,
+            Runnel = runnelMedian,
+            FasterLog = fasterMedian,
+            RunnelRounds = [.. runnel.Select(m => CaseResult.ValueOf(m, unit))],
+            FasterLogRounds = [.. faster.Select(m => CaseResult.ValueOf(m, unit))],
+            Targets = targets,
+        };
+
+    private static EngineMeasurement Median(List<EngineMeasurement> rounds, string unit)
+    {
+        EngineMeasurement[] sorted = [.. rounds.OrderBy(m => CaseResult.ValueOf(m, unit))];
+        return sorted[sorted.Length / 2];
+    }
+
+    private string NewDirectory(string engine)
+    {
+        string directory = Path.Combine(_root, string.Create(CultureInfo.InvariantCulture, $"{engine}-{++_directories}"));
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // best effort: a leftover directory under the data path is harmless
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static double Ratio(double runnel, double faster) => faster > 0 ? runnel / faster : double.NaN;
+
+    private static string F2(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Format(double? value) => value is double v ? v.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Runnel.Model;
+using Runnel.Storage.Log;
+
+namespace Runnel.Harness.CompareLog;
+
+/// <summary>
+/// The Runnel side of each case, through the public <see cref="ShardLog"/> API only: <c>AppendAsync</c> completes
+/// after the group commit that made the record durable (frames written + fdatasync, checkpoint written + fdatasync).
+/// Each producer hashes the partition key (MD5, <see cref="PartitionKeyHasher"/>) on its own thread, as the
+/// Kinesis ingress path will.
+/// </summary>
+public static class RunnelRunner
+{
+    // Un-acked bytes one pipelining producer may have out (well under ShardLogOptions.MaxPendingBytes).
+    private const int WindowBytes = 32 << 20;
+
+    // Group cases: one ack in this many is timed (timing every ack would add a continuation per record).
+    private const int GroupSampleEvery = 64;
+
+    private static ulong s_hashSink;
+
+    /// <summary>The hash of the last keys hashed (kept so that the JIT cannot drop the hashing).</summary>
+    public static ulong HashSink => Volatile.Read(ref s_hashSink);
+
+    /// <summary>
+    /// One producer appends without waiting for each ack (pipelined, at most <see cref="WindowBytes"/> un-acked), for
+    /// <paramref name="duration"/>; then waits for the last ack. The log commits as fast as the device lets it.
+    /// </summary>
+    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    {
+        byte[] payload = source.Payload;
+        int window = Math.Max(1024, WindowBytes / payload.Length);
+        var inflight = new Task<AppendResult>?[window];
+        var latency = new LatencyHistogram();
+        var sampled = new List<Task>();
+        ulong hashes = 0;
+        long records = 0;
+        int slot = 0;
+        Task<AppendResult>? last = null;
+        long start = Stopwatch.GetTimestamp();
+        long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while ((records & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
+        {
+            Task<AppendResult>? previous = inflight[slot];
+            if (previous is not null && !previous.IsCompletedSuccessfully)
+            {
+                await previous.ConfigureAwait(false); // flow control; throws if the log failed
+            }
+            byte[] key = source.Key(records);
+            hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
+            long appended = Stopwatch.GetTimestamp();
+            Task<AppendResult> ack = log.AppendAsync(key, null, payload).AsTask();
+            inflight[slot] = ack;
+            last = ack;
+            if (records % GroupSampleEvery == 0)
+            {
+                sampled.Add(latency.TrackAsync(ack, appended));
+            }
+            records++;
+            slot = slot + 1 == window ? 0 : slot + 1;
+        }
+        if (last is not null)
+        {
+            await last.ConfigureAwait(false);
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        foreach (Task<AppendResult>? ack in inflight)
+        {
+            if (ack is not null)
+            {
+                await ack.ConfigureAwait(false); // all complete by now; surfaces any failure
+            }
+        }
+        await Task.WhenAll(sampled).ConfigureAwait(false);
+        Volatile.Write(ref s_hashSink, hashes);
+        return EngineMeasurement.Create(records, records * payload.Length, StoredBytes(payload.Length, records), seconds, latency);
+    }
+
+    /// <summary><paramref name="producers"/> tasks each loop: append one record, await its durable ack.</summary>
+    public static async Task<EngineMeasurement> ConcurrentAcksAsync(ShardLog log, RecordSource source, int producers, TimeSpan duration)
+    {
+        var latency = new LatencyHistogram();
+        var stop = new StopFlag();
+        long start = Stopwatch.GetTimestamp();
+        var tasks = new Task<long>[producers];
+        for (int p = 0; p < producers; p++)
+        {
+            int producer = p;
+            tasks[p] = Task.Run(async () =>
+            {
+                long count = 0;
+                ulong hashes = 0;
+                while (!stop.IsSet)
+                {
+                    byte[] key = source.Key(producer + (count * producers));
+                    hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
+                    long appended = Stopwatch.GetTimestamp();
+                    await log.AppendAsync(key, null, source.Payload).ConfigureAwait(false);
+                    latency.RecordSince(appended);
+                    count++;
+                }
+                Volatile.Write(ref s_hashSink, hashes);
+                return count;
+            });
+        }
+        await Task.Delay(duration).ConfigureAwait(false);
+        stop.Set();
+        long[] counts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long records = counts.Sum();
+        return EngineMeasurement.Create(records, records * source.Payload.Length, StoredBytes(source.Payload.Length, records), seconds, latency);
+    }
+
+    /// <summary>One producer: append, await the durable ack, repeat (every record is its own commit).</summary>
+    public static async Task<EngineMeasurement> CommitPerRecordAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    {
+        var latency = new LatencyHistogram();
+        ulong hashes = 0;
+        long records = 0;
+        long start = Stopwatch.GetTimestamp();
+        long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < stopAt)
+        {
+            byte[] key = source.Key(records);
+            hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
+            long appended = Stopwatch.GetTimestamp();
+            await log.AppendAsync(key, null, source.Payload).ConfigureAwait(false);
+            latency.RecordSince(appended);
+            records++;
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Volatile.Write(ref s_hashSink, hashes);
+        return EngineMeasurement.Create(records, records * source.Payload.Length, StoredBytes(source.Payload.Length, records), seconds, latency);
+    }
+
+    /// <summary>
+    /// Reads the whole log from the trim horizon with <see cref="ShardLog.Read"/> (every frame's CRC32C and sequence
+    /// checked), 1 MiB at a time, and counts the records. The caller drops the page cache first.
+    /// </summary>
+    public static EngineMeasurement Scan(ShardLog log, int recordBytes)
+    {
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(1 << 20, pinned: true);
+        LogCursor cursor = log.TrimHorizon();
+        long records = 0;
+        long stored = 0;
+        long start = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            ReadResult result = log.Read(ref cursor, buffer, int.MaxValue);
+            records += result.Records;
+            stored += result.Bytes;
+            if (result.Status == ReadStatus.Tip)
+            {
+                break;
+            }
+            if (result.Status == ReadStatus.BufferTooSmall)
+            {
+                throw new InvalidOperationException($"a frame needs a {result.RequiredBufferLength}-byte buffer");
+            }
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return EngineMeasurement.Create(records, records * recordBytes, stored, seconds, latency: null);
+    }
+
+    private static long StoredBytes(int recordBytes, long records) =>
+        records * Storage.Framing.FrameDescriptor.AlignedLength(16, hasExplicitHashKey: false, recordBytes);
+}
