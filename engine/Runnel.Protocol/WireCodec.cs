@@ -28,6 +28,10 @@ public static class WireCodec
     public static byte[] Encode(JsonObject response, WireFormat format)
     {
         ArgumentNullException.ThrowIfNull(response);
+        if (response.Count == 0)
+        {
+            return []; // operations without output answer 200 with an empty body, as AWS and the emulators do
+        }
         return format == WireFormat.Cbor ? EncodeCbor(response) : EncodeJson(response);
     }
 
@@ -274,6 +278,9 @@ public static class WireCodec
                 break;
             case JsonValue v when v.TryGetValue(out long whole):
                 writer.WriteInt64(whole);
+                break;
+            case JsonValue v when v.TryGetValue(out int small):
+                writer.WriteInt32(small);
                 break;
             case JsonValue v when v.TryGetValue(out double real):
                 writer.WriteDouble(real);

@@ -200,7 +200,11 @@ public sealed partial class StreamEngine
             string rest = consumerArn[(marker + 10)..];
             int colon = rest.LastIndexOf(':');
             string fromName = rest[..colon];
-            createdSeconds = long.Parse(rest[(colon + 1)..], CultureInfo.InvariantCulture);
+            if (!long.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+            {
+                throw KinesisException.NotFound($"Consumer {rest[..colon]}, account {_options.AccountId} not found.");
+            }
+            createdSeconds = seconds;
             if ((stream is not null && stream != fromStream) || (name is not null && name != fromName))
             {
                 throw KinesisException.Invalid("ConsumerARN does not match the StreamARN and ConsumerName given.");
