@@ -45,6 +45,11 @@ public static class WireCodec
         {
             return RequestBody.Empty;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            // JsonNode.Parse defers string validation until a value is read; check the whole body up front.
+            throw ProtocolException.Serialization("The request body is not valid UTF-8.");
+        }
         try
         {
             JsonNode? node = JsonNode.Parse(body, s_nodeOptions, s_documentOptions);

@@ -19,6 +19,7 @@ public sealed partial class StreamEngine
     private const int MaxPutRecordsBytes = 10 * 1024 * 1024;
     private const int MaxGetRecordsBytes = 10 * 1024 * 1024;
     private const long IteratorLifetimeMs = 300_000;
+    private const int MaxBackpressureWaits = 1000;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>PutRecord: routes by ExplicitHashKey or MD5 of the partition key; completes once durable.</summary>
@@ -222,7 +223,7 @@ public sealed partial class StreamEngine
 
     private ShardRead ReadShard(StreamState state, ShardState shard, ShardIteratorToken token, int maxRecords, long maxBytes, long now)
     {
-        long cutoff = now - ((long)state.Document.RetentionHours * 3_600_000);
+        long cutoff = RetentionCutoffMs(state.Document, now);
         ulong? ending = shard.Document.EndingCounter;
         var records = new List<KinesisRecord>();
         LogCursor cursor = LogCursor.AtSequence(token.NextCounter);
@@ -356,6 +357,7 @@ public sealed partial class StreamEngine
     private async ValueTask<(ShardState Shard, AppendResult Result)> AppendAsync(
         StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data)
     {
+        int backpressureWaits = 0;
         while (true)
         {
             Task topologyChanged = state.TopologyChanged;
@@ -384,6 +386,12 @@ public sealed partial class StreamEngine
             try
             {
                 return (shard, await append.ConfigureAwait(false));
+            }
+            catch (LogBackpressureException) when (!_options.LimitsEnabled && ++backpressureWaits <= MaxBackpressureWaits)
+            {
+                // Limits off: the shard's log is full of uncommitted records; wait for its next commit, then retry
+                // (routing again, since a resharding may have happened meanwhile).
+                await shard.Log.WhenCommittedAsync().ConfigureAwait(false);
             }
             catch (LogBackpressureException e)
             {

@@ -170,9 +170,10 @@ public sealed partial class StreamEngine
                 {
                     after = start.Value;
                 }
+                long cutoff = RetentionCutoffMs(state.Document, NowMs());
                 foreach (ShardState shard in state.Shards.Values)
                 {
-                    if (shard.Index <= after)
+                    if (shard.Index <= after || IsExpired(shard, cutoff))
                     {
                         continue;
                     }
@@ -291,6 +292,10 @@ public sealed partial class StreamEngine
             {
                 throw KinesisException.Invalid(
                     $"Requested retention period ({hours} hours) for stream {state.Name} can not be longer than existing retention period ({current} hours). Use IncreaseRetentionPeriod API.");
+            }
+            if (hours > current)
+            {
+                state.Document.RetentionFloorMs = RetentionCutoffMs(state.Document, NowMs());
             }
             state.Document.RetentionHours = hours;
             Persist();

@@ -181,12 +181,14 @@ public sealed partial class StreamEngine
                 throw StreamNotFound(state.Name);
             }
             long now = NowMs();
-            long trimHorizon = Math.Max(now - ((long)state.Document.RetentionHours * 3_600_000), state.Document.CreatedMs);
+            long cutoff = RetentionCutoffMs(state.Document, now);
+            long trimHorizon = Math.Max(cutoff, state.Document.CreatedMs);
             var page = new List<ShardDescription>();
             bool more = false;
             foreach (ShardState shard in state.Shards.Values)
             {
-                if (shard.Index <= afterIndex || !Matches(shard.Document, filter, filterMs, trimHorizon, state.Document.CreatedMs))
+                if (shard.Index <= afterIndex || IsExpired(shard, cutoff)
+                    || !Matches(shard.Document, filter, filterMs, trimHorizon, state.Document.CreatedMs))
                 {
                     continue;
                 }

@@ -61,6 +61,18 @@ public sealed partial class StreamEngine : IDisposable
     /// <summary>The options the engine runs with.</summary>
     public StreamsOptions Options => _options;
 
+    /// <summary>The number of streams (any status), for health checks; not rate limited.</summary>
+    public int StreamCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _streams.Count;
+            }
+        }
+    }
+
     /// <summary>Opens the engine on <paramref name="storage"/>, recovering the catalog and every shard log.</summary>
     public static StreamEngine Open(StreamsOptions options, IStreamStorage storage, TimeProvider? time = null)
     {
@@ -135,7 +147,7 @@ public sealed partial class StreamEngine : IDisposable
                 ExpireClosedShards(stream);
                 SettleConsumers(stream);
             }
-            TimeSpan retention = TimeSpan.FromHours(stream.Document.RetentionHours);
+            TimeSpan retention = TimeSpan.FromMilliseconds(NowMs() - RetentionCutoffMs(stream.Document, NowMs()));
             foreach (ShardState shard in SnapshotShards(stream))
             {
                 if (!shard.Log.IsFailed)
@@ -245,11 +257,11 @@ public sealed partial class StreamEngine : IDisposable
     /// <summary>Drops closed shards whose close is older than the retention period (all their data expired). Holds _lock.</summary>
     private void ExpireClosedShards(StreamState stream)
     {
-        long cutoff = NowMs() - ((long)stream.Document.RetentionHours * 3_600_000);
+        long cutoff = RetentionCutoffMs(stream.Document, NowMs());
         List<ShardState>? expired = null;
         foreach (ShardState shard in stream.Shards.Values)
         {
-            if (shard.Document.ClosedMs is { } closed && closed < cutoff)
+            if (IsExpired(shard, cutoff))
             {
                 (expired ??= []).Add(shard);
             }
@@ -273,6 +285,14 @@ public sealed partial class StreamEngine : IDisposable
             _storage.DeleteDirectory(ShardDirectory(stream.Document, shard.Index));
         }
     }
+
+    /// <summary>Records that arrived before this are expired: the retention period back from now, and never
+    /// earlier than the cutoff that applied before the retention was last increased.</summary>
+    private static long RetentionCutoffMs(StreamDocument stream, long nowMs)
+        => Math.Max(nowMs - ((long)stream.RetentionHours * 3_600_000), stream.RetentionFloorMs);
+
+    /// <summary>A closed shard whose close is older than the cutoff: all its data expired, it is no longer listed.</summary>
+    private static bool IsExpired(ShardState shard, long cutoffMs) => shard.Document.ClosedMs is { } closed && closed < cutoffMs;
 
     private static ShardState[] SnapshotShards(StreamState stream)
     {

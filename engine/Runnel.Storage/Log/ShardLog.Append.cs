@@ -1,30 +1,85 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Runnel.Model;
+using Runnel.Storage.Concurrency;
 using Runnel.Storage.Framing;
 using Runnel.Storage.Index;
 using Runnel.Storage.Io;
 
 namespace Runnel.Storage.Log;
 
-/// <summary>The append side: frames go into a pending buffer under a short lock; one commit at a time writes the
-/// whole buffer with one write and one fdatasync of the segment, then one write and one fdatasync of the checkpoint
-/// (group commit: the cost is per batch, not per record), then completes every append in it.</summary>
+/// <summary>
+/// The append side: request threads put frames into a lock-free <see cref="MpscRing"/>; one writer at a time drains
+/// it in batches and group-commits each batch (one write and one fdatasync of the segment, one of the checkpoint),
+/// then completes every append of the batch through a pooled, allocation-free completion.
+/// </summary>
+/// <remarks>
+/// <para><b>Producer</b> (<see cref="AppendAsync"/>, any thread, never blocks): rent a completion from the log's
+/// <see cref="ValueTaskSourcePool{TResult}"/>, read the clock (the arrival time), claim ring space (one
+/// compare-and-swap, <see cref="RingFullPolicy.Reject"/>: a full ring is a <see cref="LogBackpressureException"/>),
+/// encode the frame with <see cref="FrameDescriptor.Write"/> into the claimed bytes, publish it (length written last),
+/// and start the writer if it was idle. The frame's sequence field temporarily carries the completion's id. A frame
+/// longer than half the ring is encoded into a rented array instead, and the ring gets an 8-byte indirect record
+/// with the id, so it keeps its place in claim order.</para>
+/// <para><b>Sequences are assigned at drain time.</b> Claim order (the ring's tail) is the order the writer reads
+/// records in, and the writer gives each frame the next sequence and the timestamp <c>max(arrival, previous)</c>, then
+/// writes both into the frame and recomputes its checksum. So sequences are gap-free and in file order, timestamps
+/// never decrease, and one atomic (the claim) orders everything. Consequence: a producer learns its sequence only
+/// from the acknowledgement (<see cref="AppendResult"/>), which is exactly when the API hands it out;
+/// <see cref="AppendedNextSequence"/> counts records the writer has taken, not records still in the ring. The price
+/// is a second checksum pass (the producer's, over the id, is thrown away) and one copy into the writer's staging
+/// buffer, which also frees ring space before the fdatasync rather than after it.</para>
+/// <para><b>Writer</b> (a thread-pool work item, at most one running, handed over through the ring's consumer-idle
+/// handshake): take every published record up to the first unpublished one (at most a ring's worth), copy and seal
+/// the frames into the staging buffer, release the ring space, commit under the commit lock, complete the batch's
+/// completions (continuations run on the pool, never on the writer), advance the done position, wake
+/// <see cref="WhenCommittedAsync"/> waiters; when the ring is empty, mark itself idle and return.</para>
+/// <para><b>Fences.</b> Ring: see <see cref="MpscRing"/>. The writer's fields (<c>_readPosition</c>,
+/// <c>_staging</c>, the batch arrays, <c>_nextSequence</c>, <c>_lastTimestampMs</c>) are touched by one writer at a
+/// time; the hand-over is the ring's <c>ConsumerIdle</c> compare-and-swap (full fence) plus the thread-pool queue.
+/// <c>_donePosition</c> is written with <c>Volatile.Write</c> after the batch's completions and read with
+/// <c>Volatile.Read</c> by <see cref="WhenCommittedAsync"/> and <see cref="Dispose"/>; with the waiter count it is a
+/// Dekker pair (writer: store done, full fence, load count; waiter: increment count, load done).</para>
+/// <para><b>Failure.</b> A failed write or sync fail-stops the log: that batch and every record after it complete
+/// with <see cref="LogFailedException"/>; the writer keeps draining so that every claimed record is answered.</para>
+/// </remarks>
 public sealed partial class ShardLog
 {
-    private static readonly Action<object?> s_commitLoop = static state => ((ShardLog)state!).CommitLoop();
+    /// <summary>Upper bound of a log's ring; <see cref="ShardLogOptions.MaxPendingBytes"/> below it shrinks the ring.</summary>
+    internal const int MaxRingBytes = 1024 * 1024;
 
-    // Guards every field below. Appends hold it only to encode a frame into the pending buffer.
-    private readonly object _appendLock = new();
-    private byte[] _pending = GC.AllocateUninitializedArray<byte>(64 * 1024);
-    private byte[] _spare = GC.AllocateUninitializedArray<byte>(64 * 1024);
-    private int _pendingLength;
-    private PendingBatch? _pendingBatch;
-    private PendingBatch? _committingBatch;
+    private const int IndirectRecordLength = 8;
+    private const int MaxCompletions = 1 << 20;
+    private const int InitialStagingBytes = 64 * 1024;
+
+    private readonly MpscRing _ring;
+    private readonly ValueTaskSourcePool<AppendResult> _completions = new(MaxCompletions);
+    private readonly WriterWorkItem _writer;
+
+    // Frames too long for the ring, by completion id; guarded by _oversizeLock (cold path only).
+    private readonly Lock _oversizeLock = new();
+    private byte[]?[] _oversize = [];
+    private long _oversizeBytes;
+
+    // Writer-owned: only the running writer touches these (see the remarks on hand-over).
+    private long _readPosition;
+    private byte[] _staging = GC.AllocateUninitializedArray<byte>(InitialStagingBytes);
+    private PooledValueTaskSource<AppendResult>?[] _batchSources = new PooledValueTaskSource<AppendResult>?[256];
+    private AppendResult[] _batchResults = new AppendResult[256];
     private ulong _nextSequence;
     private long _lastTimestampMs;
-    private bool _flushing;
-    private bool _closed;
+
+    // Ring position below which every record is committed or failed (Volatile).
+    private long _donePosition;
+
+    private readonly Lock _commitWaitersLock = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _commitWaiters = [];
+    private int _commitWaiterCount;
+
+    private int _closed;
+    private bool _filesClosed; // under _commitLock
     private LogFailedException? _failure;
 
     /// <inheritdoc />
@@ -32,55 +87,41 @@ public sealed partial class ShardLog
     {
         if (partitionKeyUtf8.Length > FrameDescriptor.MaxPartitionKeyBytes || data.Length > FrameDescriptor.MaxDataBytes)
         {
-            return ValueTask.FromException<AppendResult>(new ArgumentOutOfRangeException(
-                nameof(data), "The record is larger than a frame allows."));
+            return TooLarge();
+        }
+        if (Volatile.Read(ref _closed) != 0 || Volatile.Read(ref _failure) is not null)
+        {
+            return Refused();
+        }
+        PooledValueTaskSource<AppendResult>? completion = _completions.TryRent();
+        if (completion is null)
+        {
+            return Backpressure(null);
         }
         int frameLength = FrameDescriptor.AlignedLength(partitionKeyUtf8.Length, explicitHashKey.HasValue, data.Length);
-        PendingBatch batch;
-        AppendResult result;
-        bool startCommit;
-        lock (_appendLock)
+        long arrivalMs = NowMs();
+        if (_ring.TryClaim(frameLength, out RingClaim claim) != RingClaimStatus.Claimed)
         {
-            if (_failure is not null || _closed)
-            {
-                return ValueTask.FromException<AppendResult>(_failure ?? new LogFailedException("The log is closed.", null));
-            }
-            if (_pendingLength + frameLength > _pending.Length && !TryGrowPending(frameLength))
-            {
-                return ValueTask.FromException<AppendResult>(new LogBackpressureException(
-                    $"The log already holds {_pendingLength} uncommitted bytes (limit {_options.MaxPendingBytes})."));
-            }
-            long timestamp = Math.Max(NowMs(), _lastTimestampMs);
-            ulong sequence = _nextSequence++;
-            _lastTimestampMs = timestamp;
-            FrameDescriptor.Write(_pending.AsSpan(_pendingLength), sequence, timestamp, partitionKeyUtf8, explicitHashKey, data);
-            _pendingLength += frameLength;
-            batch = _pendingBatch ??= new PendingBatch();
-            result = new AppendResult(sequence, timestamp);
-            startCommit = !_flushing;
-            _flushing = true;
+            return frameLength > _ring.MaxPayloadLength
+                ? AppendOversize(completion, arrivalMs, partitionKeyUtf8, explicitHashKey, data, frameLength)
+                : Backpressure(completion);
         }
-        if (startCommit)
+        // The sequence field carries the completion id until the writer assigns the sequence.
+        FrameDescriptor.Write(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data);
+        ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
+        if (_ring.Publish(claim))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(s_commitLoop, this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
         }
-        return WaitForCommitAsync(batch, result);
+        return acknowledgement;
     }
 
     /// <summary>
-    /// The sequence the next append will get (appended, not necessarily committed). With appends stopped by the
-    /// caller, and after <see cref="WhenCommittedAsync"/>, it equals <see cref="CommittedNextSequence"/>.
+    /// The sequence the writer gives the next record it takes from the ring (records still in the ring have none
+    /// yet). With appends stopped by the caller, and after <see cref="WhenCommittedAsync"/>, it equals
+    /// <see cref="CommittedNextSequence"/>.
     /// </summary>
-    public ulong AppendedNextSequence
-    {
-        get
-        {
-            lock (_appendLock)
-            {
-                return _nextSequence;
-            }
-        }
-    }
+    public ulong AppendedNextSequence => Volatile.Read(ref _nextSequence);
 
     /// <summary>
     /// Completes when every append made before the call has been committed (or has failed). Used to close a
@@ -88,97 +129,263 @@ public sealed partial class ShardLog
     /// </summary>
     public Task WhenCommittedAsync()
     {
-        Task? pending;
-        Task? committing;
-        lock (_appendLock)
-        {
-            pending = _pendingBatch?.Completion.Task;
-            committing = _committingBatch?.Completion.Task;
-        }
-        if (pending is null && committing is null)
+        long target = _ring.TailPosition;
+        if (Volatile.Read(ref _donePosition) >= target)
         {
             return Task.CompletedTask;
         }
-        // Failures are the appenders' to observe; here only completion matters.
-        return Task.WhenAll(pending ?? Task.CompletedTask, committing ?? Task.CompletedTask)
-            .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_commitWaitersLock)
+        {
+            _commitWaiters.Add((target, waiter));
+            Interlocked.Increment(ref _commitWaiterCount); // full fence before re-reading the done position
+        }
+        if (Volatile.Read(ref _donePosition) >= target)
+        {
+            CompleteCommitWaiters();
+        }
+        return waiter.Task;
     }
 
-    private static async ValueTask<AppendResult> WaitForCommitAsync(PendingBatch batch, AppendResult result)
-    {
-        await batch.Completion.Task.ConfigureAwait(false);
-        return result;
-    }
+    private static int RingCapacity(ShardLogOptions options)
+        => 1 << BitOperations.Log2((uint)Math.Min(options.MaxPendingBytes, MaxRingBytes));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryGrowPending(int frameLength)
+    private static ValueTask<AppendResult> TooLarge()
+        => ValueTask.FromException<AppendResult>(new ArgumentOutOfRangeException("data", "The record is larger than a frame allows."));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<AppendResult> Refused()
+        => ValueTask.FromException<AppendResult>(Volatile.Read(ref _failure) ?? new LogFailedException("The log is closed.", null));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<AppendResult> Backpressure(PooledValueTaskSource<AppendResult>? unused)
     {
-        long needed = (long)_pendingLength + frameLength;
-        if (needed > _options.MaxPendingBytes && _pendingLength > 0)
+        if (unused is not null)
         {
-            return false;
+            _completions.Return(unused);
         }
-        int size = (int)Math.Min(Math.Max(needed, (long)_pending.Length * 2), Math.Max(needed, _options.MaxPendingBytes));
-        byte[] larger = GC.AllocateUninitializedArray<byte>(size);
-        _pending.AsSpan(0, _pendingLength).CopyTo(larger);
-        _pending = larger;
-        return true;
+        return ValueTask.FromException<AppendResult>(new LogBackpressureException(
+            $"The log already holds its limit of appended, uncommitted records ({_ring.Capacity} bytes of ring, " +
+            $"{Volatile.Read(ref _oversizeBytes)} bytes of large records; MaxPendingBytes {_options.MaxPendingBytes})."));
     }
 
-    /// <summary>Runs on a pool thread while there is something to commit; at most one runs at a time.</summary>
-    private void CommitLoop()
+    /// <summary>A frame longer than the ring allows: encoded aside, and an indirect record keeps its place in order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<AppendResult> AppendOversize(
+        PooledValueTaskSource<AppendResult> completion,
+        long arrivalMs,
+        ReadOnlySpan<byte> partitionKeyUtf8,
+        HashKey? explicitHashKey,
+        ReadOnlySpan<byte> data,
+        int frameLength)
+    {
+        long pending = Interlocked.Add(ref _oversizeBytes, frameLength);
+        if (pending > _options.MaxPendingBytes && pending != frameLength)
+        {
+            Interlocked.Add(ref _oversizeBytes, -frameLength);
+            return Backpressure(completion);
+        }
+        byte[] frame = ArrayPool<byte>.Shared.Rent(frameLength);
+        FrameDescriptor.Write(frame, (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data);
+        lock (_oversizeLock)
+        {
+            if (_oversize.Length <= completion.Id)
+            {
+                Array.Resize(ref _oversize, Math.Max(completion.Id + 1, _oversize.Length * 2));
+            }
+            _oversize[completion.Id] = frame;
+        }
+        if (_ring.TryClaim(IndirectRecordLength, out RingClaim claim) != RingClaimStatus.Claimed)
+        {
+            TakeOversize(completion.Id);
+            return Backpressure(completion);
+        }
+        BinaryPrimitives.WriteInt64LittleEndian(_ring.GetPayload(claim), completion.Id);
+        ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
+        if (_ring.Publish(claim))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
+        }
+        return acknowledgement;
+    }
+
+    /// <summary>Removes a large frame from the side table and its bytes from the pending count, and returns its array to the pool.</summary>
+    private void TakeOversize(int id)
+    {
+        byte[] frame;
+        lock (_oversizeLock)
+        {
+            frame = _oversize[id]!;
+            _oversize[id] = null;
+        }
+        Interlocked.Add(ref _oversizeBytes, -FrameDescriptor.Align((int)FrameDescriptor.PeekLength(frame)));
+        ArrayPool<byte>.Shared.Return(frame);
+    }
+
+    /// <summary>The writer: drains and commits batches until the ring is empty, then goes idle. One at a time.</summary>
+    private void RunWriter()
     {
         while (true)
         {
-            byte[] buffer;
-            int length;
-            PendingBatch batch;
-            ulong nextSequence;
-            long lastTimestamp;
-            lock (_appendLock)
+            int count = TakeBatch(out int bytes);
+            if (count == 0)
             {
-                if (_pendingLength == 0 || _failure is not null)
+                if (_ring.TryMarkConsumerIdle(_readPosition))
                 {
-                    _flushing = false;
-                    Monitor.PulseAll(_appendLock);
                     return;
                 }
-                buffer = _pending;
-                length = _pendingLength;
-                batch = _pendingBatch!;
-                nextSequence = _nextSequence;
-                lastTimestamp = _lastTimestampMs;
-                _pending = _spare;
-                _spare = buffer;
-                _pendingLength = 0;
-                _pendingBatch = null;
-                _committingBatch = batch;
+                continue;
             }
+            CommitBatch(count, bytes);
+        }
+    }
 
-            try
+    /// <summary>
+    /// Copies published frames from the ring into the staging buffer, assigning sequences and timestamps and sealing
+    /// each frame's checksum, then releases their ring space. Returns the number of frames.
+    /// </summary>
+    private int TakeBatch(out int bytes)
+    {
+        long position = _readPosition;
+        int count = 0;
+        bytes = 0;
+        while (_ring.TryRead(position, out ReadOnlySpan<byte> payload, out long next))
+        {
+            int id;
+            byte[]? oversize = null;
+            ReadOnlySpan<byte> source;
+            if (payload.Length == IndirectRecordLength)
             {
-                lock (_commitLock)
+                id = (int)BinaryPrimitives.ReadInt64LittleEndian(payload);
+                lock (_oversizeLock)
                 {
-                    Commit(buffer.AsSpan(0, length), nextSequence, lastTimestamp);
+                    oversize = _oversize[id]!;
+                }
+                source = oversize.AsSpan(0, FrameDescriptor.Align((int)FrameDescriptor.PeekLength(oversize)));
+            }
+            else
+            {
+                id = (int)BinaryPrimitives.ReadUInt64LittleEndian(payload[FrameDescriptor.SequenceOffset..]);
+                source = payload;
+            }
+            if (count > 0 && bytes + source.Length > _ring.Capacity)
+            {
+                break; // batch full; this record starts the next one
+            }
+            if (bytes + source.Length > _staging.Length || count == _batchSources.Length)
+            {
+                GrowBatch(bytes, bytes + source.Length, count);
+            }
+            Span<byte> frame = _staging.AsSpan(bytes, source.Length);
+            source.CopyTo(frame);
+            if (oversize is not null)
+            {
+                TakeOversize(id);
+            }
+            _batchSources[count] = _completions[id];
+            _batchResults[count] = Seal(frame);
+            count++;
+            bytes += frame.Length;
+            position = next;
+        }
+        _ring.Release(position);
+        _readPosition = position;
+        return count;
+    }
+
+    /// <summary>Gives a frame its sequence and timestamp and recomputes its checksum (same coverage as <see cref="FrameDescriptor"/>).</summary>
+    private AppendResult Seal(Span<byte> frame)
+    {
+        ulong sequence = _nextSequence;
+        long timestamp = Math.Max(BinaryPrimitives.ReadInt64LittleEndian(frame[FrameDescriptor.TimestampOffset..]), _lastTimestampMs);
+        Volatile.Write(ref _nextSequence, sequence + 1);
+        _lastTimestampMs = timestamp;
+        BinaryPrimitives.WriteUInt64LittleEndian(frame[FrameDescriptor.SequenceOffset..], sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(frame[FrameDescriptor.TimestampOffset..], timestamp);
+        uint length = FrameDescriptor.PeekLength(frame);
+        uint state = Crc32C.AppendUInt32(Crc32C.Seed, length);
+        state = Crc32C.Append(state, frame[FrameDescriptor.SequenceOffset..(int)length]);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[FrameDescriptor.ChecksumOffset..], Crc32C.Finish(state));
+        return new AppendResult(sequence, timestamp);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowBatch(int usedBytes, int neededBytes, int count)
+    {
+        if (neededBytes > _staging.Length)
+        {
+            byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(neededBytes, _staging.Length * 2L)));
+            _staging.AsSpan(0, usedBytes).CopyTo(larger);
+            _staging = larger;
+        }
+        if (count == _batchSources.Length)
+        {
+            Array.Resize(ref _batchSources, count * 2);
+            Array.Resize(ref _batchResults, count * 2);
+        }
+    }
+
+    /// <summary>Commits the staged batch and answers every append in it.</summary>
+    private void CommitBatch(int count, int bytes)
+    {
+        LogFailedException? error = null;
+        lock (_commitLock)
+        {
+            if (_filesClosed)
+            {
+                error = new LogFailedException("The log is closed.", null);
+            }
+            else
+            {
+                try
+                {
+                    Commit(_staging.AsSpan(0, bytes), _nextSequence, _lastTimestampMs);
+                }
+                catch (Exception e)
+                {
+                    error = FailStop(e);
                 }
             }
-            catch (Exception e)
+        }
+        PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
+        AppendResult[] results = _batchResults;
+        for (int i = 0; i < count; i++)
+        {
+            PooledValueTaskSource<AppendResult> source = sources[i]!;
+            sources[i] = null;
+            if (error is null)
             {
-                LogFailedException failure = FailStop(e);
-                batch.Completion.TrySetException(failure);
-                lock (_appendLock)
+                source.SetResult(results[i]);
+            }
+            else
+            {
+                source.SetException(error);
+            }
+        }
+        Volatile.Write(ref _donePosition, _readPosition);
+        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
+        if (Volatile.Read(ref _commitWaiterCount) != 0)
+        {
+            CompleteCommitWaiters();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CompleteCommitWaiters()
+    {
+        long done = Volatile.Read(ref _donePosition);
+        lock (_commitWaitersLock)
+        {
+            for (int i = _commitWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_commitWaiters[i].Target <= done)
                 {
-                    _committingBatch = null;
-                    _flushing = false;
-                    Monitor.PulseAll(_appendLock);
+                    _commitWaiters[i].Done.TrySetResult();
+                    _commitWaiters.RemoveAt(i);
+                    Interlocked.Decrement(ref _commitWaiterCount);
                 }
-                return;
             }
-            lock (_appendLock)
-            {
-                _committingBatch = null;
-            }
-            batch.Completion.TrySetResult();
         }
     }
 
@@ -268,18 +475,9 @@ public sealed partial class ShardLog
 
     private LogFailedException FailStop(Exception cause)
     {
-        PendingBatch? pending;
-        LogFailedException failure;
-        lock (_appendLock)
-        {
-            failure = _failure ??= new LogFailedException(
-                $"The log stopped acknowledging writes after a device failure: {cause.Message}", cause);
-            pending = _pendingBatch;
-            _pendingBatch = null;
-            _pendingLength = 0;
-        }
-        pending?.Completion.TrySetException(failure);
-        return failure;
+        var failure = new LogFailedException(
+            $"The log stopped acknowledging writes after a device failure: {cause.Message}", cause);
+        return Interlocked.CompareExchange(ref _failure, failure, null) ?? failure;
     }
 
     private void RunFailStop(Action action)
@@ -303,9 +501,9 @@ public sealed partial class ShardLog
         }
     }
 
-    /// <summary>The completion shared by every append of one group commit.</summary>
-    private sealed class PendingBatch
+    /// <summary>Runs the log's writer on a pool thread; allocated once per log so that scheduling allocates nothing.</summary>
+    private sealed class WriterWorkItem(ShardLog log) : IThreadPoolWorkItem
     {
-        public readonly TaskCompletionSource Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Execute() => log.RunWriter();
     }
 }

@@ -1,4 +1,5 @@
 using Runnel.Storage.Catalog;
+using Runnel.Storage.Concurrency;
 using Runnel.Storage.Index;
 using Runnel.Storage.Io;
 
@@ -16,8 +17,9 @@ namespace Runnel.Storage.Log;
 /// recording it was written and synced. A failed write or sync fail-stops the log: nothing after is acknowledged.</para>
 /// <para>Immutability: frames are never rewritten; the only way records leave is retention dropping a whole segment
 /// whose newest record is older than the retention period.</para>
-/// <para>Threads: appends and reads from any number of threads. One commit runs at a time (the committing thread
-/// is the single writer of every file); readers see only committed frames.</para>
+/// <para>Threads: appends and reads from any number of threads. Appends go through a lock-free ring to one writer at
+/// a time (see the append side, ShardLog.Append.cs, and <see cref="MpscRing"/>); one commit runs at a time (the
+/// committing thread is the single writer of every file); readers see only committed frames.</para>
 /// </remarks>
 public sealed partial class ShardLog : ILogAppender, IDisposable
 {
@@ -25,7 +27,7 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
     private readonly ShardLogOptions _options;
     private readonly TimeProvider _time;
 
-    // Serialises device I/O: commits, segment rolls, retention. Never taken while holding _appendLock.
+    // Serialises device I/O: commits, segment rolls, retention. Appends never take it.
     private readonly Lock _commitLock = new();
 
     private IStorageFile? _checkpointFile;
@@ -45,6 +47,8 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
         _device = device;
         _options = options;
         _time = time;
+        _ring = new MpscRing(RingCapacity(options), RingFullPolicy.Reject);
+        _writer = new WriterWorkItem(this);
     }
 
     /// <summary>Opens and recovers the log stored on <paramref name="device"/> (an empty device makes a new log).</summary>
@@ -144,20 +148,21 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
     /// <summary>Waits for commits in flight, then closes the files. Appends after this fail.</summary>
     public void Dispose()
     {
-        lock (_appendLock)
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            if (_closed)
-            {
-                return;
-            }
-            _closed = true;
-            while (_flushing)
-            {
-                Monitor.Wait(_appendLock);
-            }
+            return;
+        }
+        // Every record claimed before this point is taken by the writer and answered; wait for that. A producer
+        // that passed the closed check just before it may still claim after: the writer answers it with
+        // "The log is closed." once the files are closed (checked under the commit lock).
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _donePosition) < _ring.TailPosition)
+        {
+            spin.SpinOnce(sleep1Threshold: 20);
         }
         lock (_commitLock)
         {
+            _filesClosed = true;
             CloseFiles();
         }
     }

@@ -50,6 +50,10 @@ internal sealed class StreamDocument
 
     public int RetentionHours { get; set; } = 24;
 
+    /// <summary>Records that arrived before this stay expired: the cutoff in force when the retention was last
+    /// increased ("expired data does not come back"). 0 when the retention never grew.</summary>
+    public long RetentionFloorMs { get; set; }
+
     public SortedDictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
 
     public string EncryptionType { get; set; } = "NONE";

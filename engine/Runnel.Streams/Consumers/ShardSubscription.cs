@@ -59,7 +59,7 @@ public sealed class ShardSubscription : IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _takenOver.Token);
         long endAt = _origin + Lifetime.Ticks;
-        long lastEvent = long.MinValue;
+        long? lastEvent = null; // the first read is sent at once, even without records (a checkpointable continuation)
         while (true)
         {
             long now = _time.GetUtcNow().UtcTicks;
@@ -83,7 +83,7 @@ public sealed class ShardSubscription : IDisposable
                 _bucket.Charge(bytes);
             }
             bool shardEnded = next is null;
-            if (subscribeEvent.Records.Count > 0 || shardEnded || now - lastEvent >= IdleEventInterval.Ticks)
+            if (subscribeEvent.Records.Count > 0 || shardEnded || lastEvent is null || now - lastEvent >= IdleEventInterval.Ticks)
             {
                 lastEvent = now;
                 yield return subscribeEvent;

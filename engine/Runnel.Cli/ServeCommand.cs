@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Runnel.Server;
+using Runnel.Storage.IoUring;
+
+namespace Runnel.Cli;
+
+/// <summary>
+/// <c>runnel serve</c>: builds the settings (flags over RUNNEL_* environment variables over the <c>--config</c> JSON
+/// file over defaults), starts <see cref="RunnelServer"/>, prints where it listens, and stops cleanly on Ctrl-C or
+/// SIGTERM (stop accepting, finish requests in flight, close the engine).
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "a JSON config file (keys: the flag names in camelCase); also RUNNEL_CONFIG", HelpName = "FILE" };
+        var port = new Option<int?>("--port") { Description = "plain port, HTTP/1.1 and h2c (default 4567; 0 = any free port)" };
+        var tlsPort = new Option<int?>("--tls-port") { Description = "TLS port, ALPN h2 and http/1.1 (default 4568; 0 = any free port)" };
+        var host = new Option<string?>("--host") { Description = "address to bind: an IP, localhost, or * (default 127.0.0.1)" };
+        var data = new Option<string?>("--data") { Description = "data directory (default ./data, relative to where you run the command)", HelpName = "DIR" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "TLS certificate: .pfx/.p12, or PEM (default: generated in the data directory)", HelpName = "FILE" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert", HelpName = "FILE" };
+        var tlsOnly = new Option<bool?>("--tls-only") { Description = "serve only the TLS port", Arity = ArgumentArity.ZeroOrOne };
+        var region = new Option<string?>("--region") { Description = "region in ARNs (default us-east-1)" };
+        var accountId = new Option<string?>("--account-id") { Description = "12-digit account id in ARNs (default 000000000000)" };
+        var createMs = new Option<int?>("--create-stream-ms") { Description = "how long a new stream stays CREATING (default 500)", HelpName = "MS" };
+        var deleteMs = new Option<int?>("--delete-stream-ms") { Description = "how long a deleted stream stays DELETING (default 500)", HelpName = "MS" };
+        var updateMs = new Option<int?>("--update-stream-ms") { Description = "how long an update keeps a stream UPDATING (default 500)", HelpName = "MS" };
+        var shardLimit = new Option<int?>("--shard-limit") { Description = "the account's shard limit (default 10000)" };
+        var limits = new Option<string?>("--limits") { Description = "enforce Kinesis's throughput and rate limits (default on)", HelpName = "on|off" };
+        limits.AcceptOnlyFromAmong("on", "off");
+        var device = new Option<string?>("--device") { Description = "storage device (default auto: io_uring where usable)", HelpName = "auto|iouring|portable" };
+        device.AcceptOnlyFromAmong("auto", "iouring", "portable");
+        var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
+        var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, info, warning, error (default info)", HelpName = "LEVEL" };
+
+        var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
+        {
+            config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
+            shardLimit, limits, device, initialStreams, logLevel,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            ServeSettings flags = new()
+            {
+                Port = parse.GetValue(port),
+                TlsPort = parse.GetValue(tlsPort),
+                Host = parse.GetValue(host),
+                Data = parse.GetValue(data),
+                TlsCert = parse.GetValue(tlsCert),
+                TlsKey = parse.GetValue(tlsKey),
+                TlsOnly = parse.GetResult(tlsOnly) is null ? null : parse.GetValue(tlsOnly) ?? true,
+                Region = parse.GetValue(region),
+                AccountId = parse.GetValue(accountId),
+                CreateStreamMs = parse.GetValue(createMs),
+                DeleteStreamMs = parse.GetValue(deleteMs),
+                UpdateStreamMs = parse.GetValue(updateMs),
+                ShardLimit = parse.GetValue(shardLimit),
+                Limits = ServeSettings.ParseSwitch(parse.GetValue(limits), "--limits"),
+                Device = ServeSettings.ParseDevice(parse.GetValue(device), "--device"),
+                InitialStreams = parse.GetValue(initialStreams),
+                LogLevel = ServeSettings.ParseLogLevel(parse.GetValue(logLevel), "--log-level"),
+            };
+            return await RunAsync(flags, parse.GetValue(config)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Layers the settings, runs the server until a signal, and returns the exit code.</summary>
+    internal static async Task<int> RunAsync(ServeSettings flags, string? configPath)
+    {
+        string invocationDirectory = Environment.CurrentDirectory;
+        RunnelServerOptions options;
+        DeviceKind device;
+        try
+        {
+            configPath ??= Environment.GetEnvironmentVariable(ServeSettings.EnvironmentPrefix + "CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+            ServeSettings file = configPath is null ? new ServeSettings() : ServeSettings.FromJsonFile(Path.GetFullPath(configPath, invocationDirectory));
+            ServeSettings layered = flags.Over(ServeSettings.FromEnvironment(Environment.GetEnvironmentVariables())).Over(file);
+            options = layered.ToServerOptions(invocationDirectory);
+            options.Validate();
+            device = StorageDevices.Resolve(layered.Device ?? DeviceKind.Auto); // fails now if io_uring was required but is missing
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or IOException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            await Console.Error.WriteLineAsync($"runnel serve: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        RunnelServer server;
+        try
+        {
+            server = await RunnelServer.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"runnel serve: cannot start: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        await using (server.ConfigureAwait(false))
+        {
+            PrintBanner(server, options, device);
+            await stop.Task.ConfigureAwait(false);
+            Console.WriteLine("runnel: stopping (finishing requests in flight)...");
+            await server.StopAsync().ConfigureAwait(false);
+        }
+        Console.WriteLine("runnel: stopped.");
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // keep the process alive until the engine is closed
+            stop.TrySetResult();
+        }
+    }
+
+    private static void PrintBanner(RunnelServer server, RunnelServerOptions options, DeviceKind device)
+    {
+        TextWriter o = Console.Out;
+        o.WriteLine("Runnel is serving the Kinesis API");
+        if (server.PlainEndpoint is { } plain)
+        {
+            o.WriteLine($"  endpoint (HTTP/1.1 + h2c)  {plain.ToString().TrimEnd('/')}");
+        }
+        if (server.TlsEndpoint is { } tls)
+        {
+            o.WriteLine($"  endpoint (TLS: h2, 1.1)    {tls.ToString().TrimEnd('/')}");
+        }
+        o.WriteLine($"  data                       {server.DataDirectory}");
+        if (server.Certificate is { } certificate)
+        {
+            o.WriteLine($"  TLS certificate            {certificate.Path}{(certificate.Generated ? " (self-signed, generated by runnel)" : "")}");
+            if (certificate.Generated && certificate.PemPath is { } pem)
+            {
+                o.WriteLine($"  trust it with              NODE_EXTRA_CA_CERTS={pem}  or  AWS_CA_BUNDLE={pem}");
+            }
+        }
+        string storage = device == DeviceKind.IoUring ? "io_uring" : "portable (RandomAccess + fdatasync)";
+        o.WriteLine($"  storage device             {storage}");
+        o.WriteLine($"  account / region           {options.Streams.AccountId} / {options.Streams.Region}; limits {(options.Streams.LimitsEnabled ? "on" : "off")}");
+        o.WriteLine($"  health                     {(server.PlainEndpoint ?? server.TlsEndpoint)}health");
+        o.WriteLine("Press Ctrl-C to stop.");
+    }
+}

@@ -1,0 +1,239 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Runnel.Server;
+using Runnel.Storage.IoUring;
+using Runnel.Streams;
+
+namespace Runnel.Cli;
+
+/// <summary>
+/// The settings of <c>runnel serve</c> from one source (flags, environment, JSON file); null means "not set here".
+/// Sources are layered with <see cref="Over"/>: flags over environment over file over defaults. Immutable.
+/// </summary>
+internal sealed record ServeSettings
+{
+    /// <summary>The environment variable prefix: RUNNEL_PORT, RUNNEL_TLS_PORT, ...</summary>
+    public const string EnvironmentPrefix = "RUNNEL_";
+
+    public int? Port { get; init; }
+    public int? TlsPort { get; init; }
+    public string? Host { get; init; }
+    public string? Data { get; init; }
+    public string? TlsCert { get; init; }
+    public string? TlsKey { get; init; }
+    public bool? TlsOnly { get; init; }
+    public string? Region { get; init; }
+    public string? AccountId { get; init; }
+    public int? CreateStreamMs { get; init; }
+    public int? DeleteStreamMs { get; init; }
+    public int? UpdateStreamMs { get; init; }
+    public int? ShardLimit { get; init; }
+    public bool? Limits { get; init; }
+    public DeviceKind? Device { get; init; }
+    public string? InitialStreams { get; init; }
+    public LogLevel? LogLevel { get; init; }
+
+    /// <summary>These settings, with every value <paramref name="lower"/> sets and this one does not.</summary>
+    public ServeSettings Over(ServeSettings lower) => new()
+    {
+        Port = Port ?? lower.Port,
+        TlsPort = TlsPort ?? lower.TlsPort,
+        Host = Host ?? lower.Host,
+        Data = Data ?? lower.Data,
+        TlsCert = TlsCert ?? lower.TlsCert,
+        TlsKey = TlsKey ?? lower.TlsKey,
+        TlsOnly = TlsOnly ?? lower.TlsOnly,
+        Region = Region ?? lower.Region,
+        AccountId = AccountId ?? lower.AccountId,
+        CreateStreamMs = CreateStreamMs ?? lower.CreateStreamMs,
+        DeleteStreamMs = DeleteStreamMs ?? lower.DeleteStreamMs,
+        UpdateStreamMs = UpdateStreamMs ?? lower.UpdateStreamMs,
+        ShardLimit = ShardLimit ?? lower.ShardLimit,
+        Limits = Limits ?? lower.Limits,
+        Device = Device ?? lower.Device,
+        InitialStreams = InitialStreams ?? lower.InitialStreams,
+        LogLevel = LogLevel ?? lower.LogLevel,
+    };
+
+    /// <summary>The server's options; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
+    /// <exception cref="FormatException">A value is malformed (for example the initial streams).</exception>
+    public RunnelServerOptions ToServerOptions(string baseDirectory)
+    {
+        var streams = new StreamsOptions();
+        DeviceKind device = Device ?? DeviceKind.Auto;
+        return new RunnelServerOptions
+        {
+            Host = Host ?? "127.0.0.1",
+            Port = Port ?? RunnelServerOptions.DefaultPort,
+            TlsPort = TlsPort ?? RunnelServerOptions.DefaultTlsPort,
+            TlsOnly = TlsOnly ?? false,
+            DataDirectory = Path.GetFullPath(Data ?? "data", baseDirectory),
+            TlsCertificatePath = TlsCert is null ? null : Path.GetFullPath(TlsCert, baseDirectory),
+            TlsKeyPath = TlsKey is null ? null : Path.GetFullPath(TlsKey, baseDirectory),
+            TlsCertificatePassword = Environment.GetEnvironmentVariable(EnvironmentPrefix + "TLS_CERT_PASSWORD"),
+            Streams = streams with
+            {
+                Region = Region ?? streams.Region,
+                AccountId = AccountId ?? streams.AccountId,
+                CreateStreamDelay = CreateStreamMs is { } c ? TimeSpan.FromMilliseconds(c) : streams.CreateStreamDelay,
+                DeleteStreamDelay = DeleteStreamMs is { } d ? TimeSpan.FromMilliseconds(d) : streams.DeleteStreamDelay,
+                UpdateStreamDelay = UpdateStreamMs is { } u ? TimeSpan.FromMilliseconds(u) : streams.UpdateStreamDelay,
+                ShardLimit = ShardLimit ?? streams.ShardLimit,
+                LimitsEnabled = Limits ?? streams.LimitsEnabled,
+            },
+            DeviceFactory = path => StorageDevices.Create(path, device),
+            InitialStreams = StreamSeed.ParseList(InitialStreams),
+            LogLevel = LogLevel ?? Microsoft.Extensions.Logging.LogLevel.Information,
+        };
+    }
+
+    /// <summary>The RUNNEL_* variables of <paramref name="environment"/>.</summary>
+    /// <exception cref="FormatException">A variable's value is malformed; the message names it.</exception>
+    public static ServeSettings FromEnvironment(IDictionary environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        string? Get(string name) => environment[EnvironmentPrefix + name] is string { Length: > 0 } value ? value : null;
+        return new ServeSettings
+        {
+            Port = ParseInt(Get("PORT"), "RUNNEL_PORT"),
+            TlsPort = ParseInt(Get("TLS_PORT"), "RUNNEL_TLS_PORT"),
+            Host = Get("HOST"),
+            Data = Get("DATA"),
+            TlsCert = Get("TLS_CERT"),
+            TlsKey = Get("TLS_KEY"),
+            TlsOnly = ParseSwitch(Get("TLS_ONLY"), "RUNNEL_TLS_ONLY"),
+            Region = Get("REGION"),
+            AccountId = Get("ACCOUNT_ID"),
+            CreateStreamMs = ParseInt(Get("CREATE_STREAM_MS"), "RUNNEL_CREATE_STREAM_MS"),
+            DeleteStreamMs = ParseInt(Get("DELETE_STREAM_MS"), "RUNNEL_DELETE_STREAM_MS"),
+            UpdateStreamMs = ParseInt(Get("UPDATE_STREAM_MS"), "RUNNEL_UPDATE_STREAM_MS"),
+            ShardLimit = ParseInt(Get("SHARD_LIMIT"), "RUNNEL_SHARD_LIMIT"),
+            Limits = ParseSwitch(Get("LIMITS"), "RUNNEL_LIMITS"),
+            Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
+            InitialStreams = Get("INITIAL_STREAMS"),
+            LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
+        };
+    }
+
+    /// <summary>
+    /// A JSON config file: one object whose keys are the flag names in camelCase (<c>port</c>, <c>tlsPort</c>,
+    /// <c>data</c>, <c>createStreamMs</c>, <c>initialStreams</c>, ...). Relative paths in it are relative to the file.
+    /// Unknown keys are errors, so that a typo does not pass silently.
+    /// </summary>
+    /// <exception cref="FormatException">The file is not such an object; the message names the key.</exception>
+    public static ServeSettings FromJsonFile(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{path}: the configuration must be a JSON object.");
+        }
+        var settings = new ServeSettings();
+        foreach (JsonProperty property in document.RootElement.EnumerateObject())
+        {
+            JsonElement v = property.Value;
+            string where = $"{path}: '{property.Name}'";
+            settings = property.Name switch
+            {
+                "port" => settings with { Port = JsonInt(v, where) },
+                "tlsPort" => settings with { TlsPort = JsonInt(v, where) },
+                "host" => settings with { Host = JsonString(v, where) },
+                "data" => settings with { Data = Path.GetFullPath(JsonString(v, where), directory) },
+                "tlsCert" => settings with { TlsCert = Path.GetFullPath(JsonString(v, where), directory) },
+                "tlsKey" => settings with { TlsKey = Path.GetFullPath(JsonString(v, where), directory) },
+                "tlsOnly" => settings with { TlsOnly = JsonSwitch(v, where) },
+                "region" => settings with { Region = JsonString(v, where) },
+                "accountId" => settings with { AccountId = JsonString(v, where) },
+                "createStreamMs" => settings with { CreateStreamMs = JsonInt(v, where) },
+                "deleteStreamMs" => settings with { DeleteStreamMs = JsonInt(v, where) },
+                "updateStreamMs" => settings with { UpdateStreamMs = JsonInt(v, where) },
+                "shardLimit" => settings with { ShardLimit = JsonInt(v, where) },
+                "limits" => settings with { Limits = JsonSwitch(v, where) },
+                "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },
+                "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
+                "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
+                _ => throw new FormatException($"{where} is not a setting (see README, Configuration)."),
+            };
+        }
+        return settings;
+    }
+
+    internal static int? ParseInt(string? text, string where)
+        => text is null ? null
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value
+            : throw new FormatException($"{where}='{text}' is not an integer.");
+
+    internal static bool? ParseSwitch(string? text, string where) => text?.Trim().ToUpperInvariant() switch
+    {
+        null => null,
+        "ON" or "TRUE" or "1" or "YES" => true,
+        "OFF" or "FALSE" or "0" or "NO" => false,
+        _ => throw new FormatException($"{where}='{text}' is not on or off."),
+    };
+
+    internal static DeviceKind? ParseDevice(string? text, string where) => text?.Trim().ToUpperInvariant() switch
+    {
+        null => null,
+        "AUTO" => DeviceKind.Auto,
+        "IOURING" or "IO_URING" => DeviceKind.IoUring,
+        "PORTABLE" or "FILE" => DeviceKind.Portable,
+        _ => throw new FormatException($"{where}='{text}' is not one of auto, iouring, portable."),
+    };
+
+    internal static LogLevel? ParseLogLevel(string? text, string where) => text?.Trim().ToUpperInvariant() switch
+    {
+        null => null,
+        "TRACE" => Microsoft.Extensions.Logging.LogLevel.Trace,
+        "DEBUG" => Microsoft.Extensions.Logging.LogLevel.Debug,
+        "INFO" or "INFORMATION" => Microsoft.Extensions.Logging.LogLevel.Information,
+        "WARN" or "WARNING" => Microsoft.Extensions.Logging.LogLevel.Warning,
+        "ERROR" => Microsoft.Extensions.Logging.LogLevel.Error,
+        "CRITICAL" => Microsoft.Extensions.Logging.LogLevel.Critical,
+        "NONE" => Microsoft.Extensions.Logging.LogLevel.None,
+        _ => throw new FormatException($"{where}='{text}' is not one of trace, debug, info, warning, error, critical, none."),
+    };
+
+    private static int JsonInt(JsonElement value, string where)
+        => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) ? n : throw new FormatException($"{where} must be an integer.");
+
+    private static string JsonString(JsonElement value, string where)
+        => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"{where} must be a string.");
+
+    private static bool JsonSwitch(JsonElement value, string where) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String => ParseSwitch(value.GetString(), where)!.Value,
+        _ => throw new FormatException($"{where} must be true/false or \"on\"/\"off\"."),
+    };
+
+    /// <summary><c>"a:1,b:2"</c>, or <c>["a:1", "b:2"]</c>, or <c>[{"name": "a", "shards": 1}]</c>.</summary>
+    private static string JsonStreams(JsonElement value, string where)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString()!;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"{where} must be \"name:shards,...\" or a list.");
+        }
+        var entries = new List<string>();
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            entries.Add(item.ValueKind switch
+            {
+                JsonValueKind.String => item.GetString()!,
+                JsonValueKind.Object when item.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String
+                    => string.Create(CultureInfo.InvariantCulture,
+                        $"{name.GetString()}:{(item.TryGetProperty("shards", out JsonElement shards) ? JsonInt(shards, where) : 1)}"),
+                _ => throw new FormatException($"{where}: each entry is \"name:shards\" or {{\"name\": ..., \"shards\": ...}}."),
+            });
+        }
+        return string.Join(',', entries);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Runnel.Server.Transport;
+
+namespace Runnel.Server.Hosting;
+
+/// <summary>Kestrel's endpoints and limits, from <see cref="RunnelServerOptions"/>. Stateless.</summary>
+internal static class KestrelSetup
+{
+    public static void Configure(KestrelServerOptions kestrel, RunnelServerOptions options, Tls.ServerCertificate? certificate)
+    {
+        TransportLimits limits = options.Limits;
+        kestrel.AddServerHeader = false;
+        // h2c connections (PrefaceSniffer) carry :scheme http while the connection looks like TLS.
+        kestrel.AllowAlternateSchemes = true;
+        KestrelServerLimits k = kestrel.Limits;
+        k.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+        k.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
+        k.MaxRequestLineSize = 8 * 1024;
+        k.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+        k.KeepAliveTimeout = limits.KeepAliveTimeout;
+        k.MinRequestBodyDataRate = limits.MinRequestBodyBytesPerSecond > 0
+            ? new MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.MinDataRateGracePeriod)
+            : null;
+        k.MinResponseDataRate = limits.MinResponseBytesPerSecond > 0
+            ? new MinDataRate(limits.MinResponseBytesPerSecond, limits.MinDataRateGracePeriod)
+            : null;
+        k.Http2.MaxStreamsPerConnection = limits.MaxHttp2StreamsPerConnection;
+        // Larger flow-control windows than Kestrel's defaults (768 KiB / 1 MiB) so a 13 MiB PutRecords body is not
+        // throttled by window updates; the memory bound is per connection.
+        k.Http2.InitialStreamWindowSize = 2 * 1024 * 1024;
+        k.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
+        k.Http2.MaxRequestHeaderFieldSize = limits.MaxRequestHeadersBytes;
+        k.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+        k.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+        if (!options.TlsOnly)
+        {
+            Listen(kestrel, options.Host, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(PrefaceSniffer.Middleware(limits.RequestHeadersTimeout));
+            });
+        }
+        if (options.TlsPort is { } tlsPort && certificate is not null)
+        {
+            Listen(kestrel, options.Host, tlsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN offers h2 and http/1.1
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = certificate.Certificate,
+                    HandshakeTimeout = limits.RequestHeadersTimeout,
+                });
+            });
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        switch (host)
+        {
+            case "localhost":
+                kestrel.ListenLocalhost(port, configure);
+                break;
+            case "*" or "+":
+                kestrel.ListenAnyIP(port, configure);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(host), port, configure);
+                break;
+        }
+    }
+}

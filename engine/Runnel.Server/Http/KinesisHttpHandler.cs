@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using Runnel.Protocol;
+using Runnel.Server.Operations;
+using Runnel.Streams;
+using Runnel.Streams.Errors;
+
+namespace Runnel.Server.Http;
+
+/// <summary>
+/// The whole HTTP surface, as one request delegate: <c>POST /</c> is the Kinesis API (X-Amz-Target dispatch to
+/// <see cref="OperationRegistry"/>, body in the request's encoding, answer in the same), <c>GET /health</c> the
+/// health check, <c>OPTIONS</c> the CORS preflight; anything else is a JSON 404 or 405. Every error leaves as the
+/// Kinesis envelope <c>{"__type", "message"}</c> with <c>x-amzn-ErrorType</c>; no stack trace ever reaches a client.
+/// Thread-safe: one instance serves every request.
+/// </summary>
+internal sealed class KinesisHttpHandler
+{
+    private const string UnknownOperation = "UnknownOperationException";
+    private const string InternalFailure = "InternalFailureException";
+
+    private readonly StreamEngine _engine;
+    private readonly ILogger _logger;
+    private readonly long _maxRequestBodyBytes;
+    private readonly HealthReporter _health;
+
+    public KinesisHttpHandler(StreamEngine engine, ILogger logger, long maxRequestBodyBytes)
+    {
+        _engine = engine;
+        _logger = logger;
+        _maxRequestBodyBytes = maxRequestBodyBytes;
+        _health = new HealthReporter(engine);
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        HttpResponse response = context.Response;
+        response.Headers[AwsHeaders.RequestId] = AwsHeaders.NewRequestId();
+        response.Headers[AwsHeaders.ExtendedRequestId] = AwsHeaders.NewExtendedRequestId();
+        if (request.Headers.Origin.Count > 0)
+        {
+            response.Headers.AccessControlAllowOrigin = "*";
+            response.Headers.AccessControlExposeHeaders = AwsHeaders.ExposedHeaders;
+        }
+        string path = request.Path.Value ?? "/";
+        if (path == "/health")
+        {
+            return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+                ? _health.WriteAsync(context)
+                : MethodNotAllowedAsync(context, "GET, HEAD");
+        }
+        if (HttpMethods.IsOptions(request.Method))
+        {
+            return PreflightAsync(context);
+        }
+        if (path is not ("/" or ""))
+        {
+            return WriteErrorAsync(context, StatusCodes.Status404NotFound, UnknownOperation,
+                "Kinesis requests are POST / (and GET /health).", WireFormat.Json, KinesisTarget.JsonContentType);
+        }
+        return HttpMethods.IsPost(request.Method) ? HandleKinesisAsync(context) : MethodNotAllowedAsync(context, "POST, OPTIONS");
+    }
+
+    private async Task HandleKinesisAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        WireFormat? requested = KinesisTarget.FormatOf(request.ContentType);
+        if (requested is not { } format)
+        {
+            // kinesalite's answer (and AWS's, which it copied): 404 UnknownOperationException, in JSON.
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, UnknownOperation,
+                $"Unsupported content type '{request.ContentType}': use {KinesisTarget.JsonContentType} or {KinesisTarget.CborContentType}.",
+                WireFormat.Json, KinesisTarget.JsonContentType).ConfigureAwait(false);
+            return;
+        }
+        string contentType = ResponseContentType(request.ContentType, format);
+        if (SigV4Authorization.TryParse(request.Headers.Authorization, out SigV4Authorization? authorization))
+        {
+            context.Features.Set(authorization); // verified by a later issue; any credentials pass today
+        }
+        string? name = KinesisTarget.OperationOf(request.Headers[AwsHeaders.Target]);
+        if (name is null || !OperationRegistry.TryGet(name, out IOperation operation))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, UnknownOperation,
+                name is null ? "The X-Amz-Target header does not name a Kinesis operation." : $"Unknown operation {name}.",
+                format, contentType).ConfigureAwait(false);
+            return;
+        }
+        CancellationToken aborted = context.RequestAborted;
+        byte[]? buffer = null;
+        try
+        {
+            (buffer, int length) = await RequestBodyReader.ReadAsync(request, _maxRequestBodyBytes, aborted).ConfigureAwait(false);
+            ReadOnlySpan<byte> bytes = buffer.AsSpan(0, length);
+            // JsonNode.Parse accepts invalid UTF-8 inside strings and fails only when a handler reads the string
+            // (InvalidOperationException, a 500). Checked here at >10 GB/s until WireCodec.Decode checks it itself.
+            if (format == WireFormat.Json && !Utf8.IsValid(bytes))
+            {
+                throw ProtocolException.Serialization("The request body is not valid UTF-8.");
+            }
+            RequestBody body = WireCodec.Decode(bytes, format);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
+            JsonObject result = await operation.ExecuteAsync(body, new OperationContext(_engine, aborted)).ConfigureAwait(false);
+            byte[] encoded = WireCodec.Encode(result, format);
+            HttpResponse response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = contentType;
+            response.ContentLength = encoded.Length;
+            await response.Body.WriteAsync(encoded, aborted).ConfigureAwait(false);
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            // The client went away (or the connection was aborted): there is no one to answer.
+        }
+        catch (KinesisException e)
+        {
+            int status = e.Code == KinesisErrorCode.InternalFailure ? StatusCodes.Status500InternalServerError : StatusCodes.Status400BadRequest;
+            await WriteErrorAsync(context, status, e.ErrorType, e.Message, format, contentType).ConfigureAwait(false);
+        }
+        catch (ProtocolException e)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.ErrorType, e.Message, format, contentType).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (body size, data rate) and RequestBodyReader's 413.
+            string type = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "RequestEntityTooLargeException" : "SerializationException";
+            await WriteErrorAsync(context, e.StatusCode, type, e.Message, format, contentType).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any other failure is the server's: a 500 with a fixed message, the details in the log.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ServerLog.OperationFailed(_logger, e, name);
+            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, InternalFailure,
+                "An internal error occurred.", format, contentType).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>The response's content type: the request's own JSON flavour, or the CBOR type.</summary>
+    private static string ResponseContentType(string? requestType, WireFormat format)
+    {
+        if (format == WireFormat.Cbor)
+        {
+            return KinesisTarget.CborContentType;
+        }
+        string? media = requestType?.Split(';')[0].Trim();
+        return string.IsNullOrEmpty(media) ? KinesisTarget.JsonContentType : media;
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message, WireFormat format, string contentType)
+    {
+        HttpResponse response = context.Response;
+        if (response.HasStarted)
+        {
+            context.Abort(); // a half-written answer must not look complete
+            return;
+        }
+        byte[] body = WireCodec.EncodeError(type, message, format);
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        response.Headers[AwsHeaders.ErrorType] = type;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return WriteErrorAsync(context, StatusCodes.Status405MethodNotAllowed, UnknownOperation,
+            $"{context.Request.Method} is not allowed here; use {allowed}.", WireFormat.Json, KinesisTarget.JsonContentType);
+    }
+
+    /// <summary>The CORS preflight, answered as kinesalite and kinesis-mock do.</summary>
+    private static Task PreflightAsync(HttpContext context)
+    {
+        IHeaderDictionary request = context.Request.Headers;
+        IHeaderDictionary response = context.Response.Headers;
+        response.AccessControlAllowOrigin = "*";
+        response.AccessControlMaxAge = "172800";
+        if (request.AccessControlRequestMethod.Count > 0)
+        {
+            response.AccessControlAllowMethods = request.AccessControlRequestMethod;
+        }
+        if (request.AccessControlRequestHeaders.Count > 0)
+        {
+            response.AccessControlAllowHeaders = request.AccessControlRequestHeaders;
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,177 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Runnel.Server.Hosting;
+using Runnel.Server.Http;
+using Runnel.Server.Tls;
+using Runnel.Streams;
+using Runnel.Streams.Errors;
+using Runnel.Streams.Storage;
+
+namespace Runnel.Server;
+
+/// <summary>
+/// The Kinesis-compatible server: opens the <see cref="StreamEngine"/> on the data directory, serves it with Kestrel
+/// on a plain port (HTTP/1.1 and h2c) and a TLS port (ALPN h2 and http/1.1), and runs maintenance every second.
+/// </summary>
+/// <remarks>
+/// Lifecycle: <see cref="StartAsync"/> returns a listening server; <see cref="StopAsync"/> stops accepting, lets the
+/// requests in flight finish (up to <see cref="TransportLimits.ShutdownTimeout"/>), stops maintenance and closes the
+/// engine so every shard log is closed cleanly. <see cref="DisposeAsync"/> stops if needed. The owner handles
+/// signals; the server installs no console handlers. Thread-safe: stop and dispose may race.
+/// </remarks>
+public sealed class RunnelServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MaintenanceLoop _maintenance;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private bool _stopped;
+
+    private RunnelServer(WebApplication app, StreamEngine engine, MaintenanceLoop maintenance, string dataDirectory,
+        ServerCertificate? certificate, ILogger logger, TimeSpan shutdownTimeout)
+    {
+        _app = app;
+        Engine = engine;
+        _maintenance = maintenance;
+        DataDirectory = dataDirectory;
+        Certificate = certificate;
+        _logger = logger;
+        _shutdownTimeout = shutdownTimeout;
+        IReadOnlyCollection<string> addresses = app.Services.GetRequiredService<IServer>().Features
+            .Get<IServerAddressesFeature>()!.Addresses.ToArray();
+        PlainEndpoint = addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal)).Select(a => new Uri(a)).FirstOrDefault();
+        TlsEndpoint = addresses.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => new Uri(a)).FirstOrDefault();
+    }
+
+    /// <summary>The engine the server serves (for in-process callers such as tests and the harness).</summary>
+    public StreamEngine Engine { get; }
+
+    /// <summary>The plain endpoint as bound (the actual port when 0 was asked), or null with TLS only.</summary>
+    public Uri? PlainEndpoint { get; }
+
+    /// <summary>The TLS endpoint as bound, or null without TLS.</summary>
+    public Uri? TlsEndpoint { get; }
+
+    /// <summary>The absolute data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The TLS certificate and its files, or null without TLS.</summary>
+    public ServerCertificate? Certificate { get; }
+
+    /// <summary>Opens the engine, creates the initial streams, and starts listening.</summary>
+    public static async Task<RunnelServer> StartAsync(RunnelServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        ServerCertificate? certificate = options.TlsPort is null ? null : CertificateStore.Load(options, dataDirectory, TimeProvider.System);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Runnel",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        // ASP.NET's per-request information logs are noise at the default level.
+        builder.Logging.AddFilter("Microsoft", options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning);
+        // Kestrel warns at start that a cleartext Http1AndHttp2 endpoint "will use HTTP/1.1": PrefaceSniffer makes
+        // that untrue, so its warnings are shown only when debugging.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", options.LogLevel <= LogLevel.Debug ? options.LogLevel : LogLevel.Error);
+        builder.Services.AddSingleton<IHostLifetime, ExternalLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Limits.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options, certificate));
+
+        StreamEngine engine = StreamEngine.Open(options.Streams, new FileStreamStorage(dataDirectory, options.DeviceFactory));
+        WebApplication? app = null;
+        try
+        {
+            app = builder.Build();
+            ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runnel.Server");
+            await CreateInitialStreamsAsync(engine, options.InitialStreams, logger, cancellationToken).ConfigureAwait(false);
+            var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes);
+            app.Run(handler.InvokeAsync);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var maintenance = new MaintenanceLoop(engine, options.MaintenanceInterval, TimeProvider.System, logger);
+            return new RunnelServer(app, engine, maintenance, dataDirectory, certificate, logger, options.Limits.ShutdownTimeout);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            engine.Dispose();
+            certificate?.Certificate.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops accepting, finishes the requests in flight, stops maintenance and closes the engine. Idempotent.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _stopGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            _stopped = true;
+            ServerLog.Stopping(_logger, _shutdownTimeout);
+            try
+            {
+                await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _maintenance.DisposeAsync().ConfigureAwait(false);
+                await _app.DisposeAsync().ConfigureAwait(false);
+                Engine.Dispose();
+                Certificate?.Certificate.Dispose();
+            }
+            ServerLog.Stopped(_logger);
+        }
+        finally
+        {
+            _stopGate.Release();
+        }
+    }
+
+    /// <summary>Stops the server if it is running.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static async Task CreateInitialStreamsAsync(StreamEngine engine, IReadOnlyList<StreamSeed> streams, ILogger logger, CancellationToken cancellationToken)
+    {
+        foreach (StreamSeed stream in streams)
+        {
+            while (true)
+            {
+                try
+                {
+                    engine.CreateStream(stream.Name, stream.ShardCount);
+                    ServerLog.InitialStreamCreated(logger, stream.Name, stream.ShardCount);
+                    break;
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.ResourceInUse)
+                {
+                    ServerLog.InitialStreamExists(logger, stream.Name);
+                    break;
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.LimitExceeded)
+                {
+                    // CreateStream is rate-limited (5 per second) like AWS's; wait for the bucket to refill.
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

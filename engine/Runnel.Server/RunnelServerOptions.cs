@@ -1,0 +1,86 @@
+using Runnel.Storage.Io;
+using Runnel.Streams;
+
+namespace Runnel.Server;
+
+/// <summary>
+/// Everything <see cref="RunnelServer"/> needs to start: where to listen, where the data lives, the TLS certificate,
+/// the engine's options and the transport's limits. The CLI builds it from flags, environment and a JSON file;
+/// tests build it directly (port 0 picks an ephemeral port).
+/// </summary>
+public sealed record RunnelServerOptions
+{
+    /// <summary>The default plain (HTTP/1.1 + h2c) port.</summary>
+    public const int DefaultPort = 4567;
+
+    /// <summary>The default TLS (ALPN h2 + http/1.1) port.</summary>
+    public const int DefaultTlsPort = 4568;
+
+    /// <summary>The address to bind: an IP address, <c>localhost</c> (IPv4 and IPv6 loopback) or <c>*</c> (every interface).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The plain port (HTTP/1.1 and cleartext HTTP/2 with prior knowledge); 0 picks an ephemeral port.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The TLS port; 0 picks an ephemeral port, null serves no TLS.</summary>
+    public int? TlsPort { get; init; } = DefaultTlsPort;
+
+    /// <summary>Serve only the TLS port (no plain port).</summary>
+    public bool TlsOnly { get; init; }
+
+    /// <summary>The data directory (absolute, or relative to the process's current directory).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>A certificate to serve TLS with: a PFX/PKCS#12 file (.pfx, .p12) or a PEM certificate. When null,
+    /// a self-signed certificate is generated on first start and kept in the data directory.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificatePath"/> when it is not in the same file.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>The password of a PFX <see cref="TlsCertificatePath"/>, if it has one.</summary>
+    public string? TlsCertificatePassword { get; init; }
+
+    /// <summary>The engine's options (region, account, delays, shard limit, limits mode).</summary>
+    public StreamsOptions Streams { get; init; } = new();
+
+    /// <summary>Builds the storage device of a directory (the io_uring device plugs in here); null uses the portable file device.</summary>
+    public Func<string, IStorageDevice>? DeviceFactory { get; init; }
+
+    /// <summary>Streams created at start when they do not exist yet (kinesis-mock's INITIALIZE_STREAMS).</summary>
+    public IReadOnlyList<StreamSeed> InitialStreams { get; init; } = [];
+
+    /// <summary>Request size limits and timeouts of the transport.</summary>
+    public TransportLimits Limits { get; init; } = new();
+
+    /// <summary>How often <see cref="StreamEngine.RunMaintenanceAsync"/> runs.</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least severe log level written to the console.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Host);
+        ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
+        if (TlsPort is { } tls)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(tls, nameof(TlsPort));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(tls, 65535, nameof(TlsPort));
+        }
+        if (TlsOnly && TlsPort is null)
+        {
+            throw new ArgumentException("TLS-only needs a TLS port.", nameof(TlsOnly));
+        }
+        if (TlsKeyPath is not null && TlsCertificatePath is null)
+        {
+            throw new ArgumentException("A TLS key needs a TLS certificate.", nameof(TlsKeyPath));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaintenanceInterval, TimeSpan.Zero, nameof(MaintenanceInterval));
+        Limits.Validate();
+        Streams.Validate();
+    }
+}
