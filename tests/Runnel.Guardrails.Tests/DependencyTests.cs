@@ -1,5 +1,7 @@
 using System.Reflection;
 using Runnel.Model;
+using Runnel.Protocol;
+using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Storage.Log;
 using Runnel.Streams;
@@ -37,6 +39,22 @@ public class DependencyTests
             .Where(name => !allowed.Contains(name) && !s_framework.Contains(name))
             .ToArray();
         Assert.True(unexpected.Length == 0, $"{assembly} references {string.Join(", ", unexpected)}, which its allow-list does not name.");
+    }
+
+    [Fact]
+    public void Protocol_NeverReferences_StorageOrStreams()
+    {
+        string[] names = typeof(WireCodec).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        Assert.DoesNotContain(names, n => n.StartsWith("Runnel.Storage", StringComparison.Ordinal)
+            || n.StartsWith("Runnel.Streams", StringComparison.Ordinal) || n.StartsWith("Runnel.Server", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Server_References_OnlyEngineLayersBelowIt()
+    {
+        string[] names = typeof(RunnelServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Runnel.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["Runnel.Model", "Runnel.Protocol", "Runnel.Streams"], names.Where(n => n != "Runnel.Storage"));
     }
 
     [Fact]
