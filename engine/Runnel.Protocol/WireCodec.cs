@@ -16,7 +16,9 @@ public static class WireCodec
     /// <summary>Deepest nesting accepted in a request (Kinesis requests nest three levels at most).</summary>
     public const int MaxDepth = 32;
 
-    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = MaxDepth };
+    // Duplicate members are refused while parsing: JsonObject otherwise throws ArgumentException when a handler first
+    // reads the object (a 500).
+    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
     private static readonly JsonNodeOptions s_nodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     /// <summary>Decodes a request body; an empty body is an empty structure.</summary>
@@ -52,6 +54,7 @@ public static class WireCodec
         }
         try
         {
+            RejectUnpairedSurrogates(body);
             JsonNode? node = JsonNode.Parse(body, s_nodeOptions, s_documentOptions);
             return node is JsonObject o
                 ? new RequestBody(o)
@@ -64,6 +67,23 @@ public static class WireCodec
         catch (InvalidOperationException e)
         {
             throw new ProtocolException("SerializationException", "The request body is not valid JSON.", e);
+        }
+    }
+
+    /// <summary>
+    /// Decodes every escaped string and member name once: an escape such as <c>\ud800</c> (an unpaired surrogate)
+    /// passes parsing and only fails, with InvalidOperationException, when a handler reads the string (a 500).
+    /// Unescaped strings need no check: the body is valid UTF-8.
+    /// </summary>
+    private static void RejectUnpairedSurrogates(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                _ = reader.GetString();
+            }
         }
     }
 
@@ -87,7 +107,8 @@ public static class WireCodec
         }
         try
         {
-            var reader = new CborReader(body.ToArray(), CborConformanceMode.Lax);
+            // Strict, not Lax: Lax decodes invalid UTF-8 in text strings into U+FFFD instead of rejecting it.
+            var reader = new CborReader(body.ToArray(), CborConformanceMode.Strict);
             JsonNode? node = ReadCbor(reader, 0);
             if (reader.BytesRemaining != 0 || node is not JsonObject o)
             {
@@ -106,6 +127,11 @@ public static class WireCodec
         catch (FormatException e)
         {
             throw new ProtocolException("SerializationException", "The request body is not valid CBOR.", e);
+        }
+        catch (OverflowException e)
+        {
+            // An integer beyond the range of a 64-bit signed integer (CborReader.ReadInt64).
+            throw new ProtocolException("SerializationException", "The request body holds an integer out of range.", e);
         }
     }
 
@@ -166,16 +192,33 @@ public static class WireCodec
                 {
                     throw ProtocolException.Serialization($"Unsupported CBOR tag {(ulong)tag}.");
                 }
-                // The AWS Java SDK writes tag 1 with epoch milliseconds as an integer; a float is seconds.
-                return reader.PeekState() switch
-                {
-                    CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger
-                        => JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64())),
-                    _ => JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.ReadDouble() * 1000))),
-                };
+                return JsonValue.Create(ReadTimestamp(reader));
             default:
                 throw ProtocolException.Serialization("Unsupported CBOR value.");
         }
+    }
+
+    /// <summary>
+    /// The value after tag 1. The AWS Java SDK writes epoch milliseconds as an integer; a float is epoch seconds.
+    /// Anything else, or a time outside what <see cref="DateTimeOffset"/> holds (NaN, infinities), is a
+    /// SerializationException.
+    /// </summary>
+    private static DateTimeOffset ReadTimestamp(CborReader reader)
+    {
+        const double MinMilliseconds = -62_135_596_800_000;
+        const double MaxMilliseconds = 253_402_300_799_999;
+        double milliseconds = reader.PeekState() switch
+        {
+            CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => reader.ReadInt64(),
+            CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat
+                => Math.Round(reader.ReadDouble() * 1000),
+            _ => throw ProtocolException.Serialization("CBOR tag 1 must be followed by a number."),
+        };
+        if (!double.IsFinite(milliseconds) || milliseconds < MinMilliseconds || milliseconds > MaxMilliseconds)
+        {
+            throw ProtocolException.Serialization("The CBOR timestamp is out of range.");
+        }
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds);
     }
 
     private static byte[] EncodeJson(JsonObject response)
