@@ -164,7 +164,7 @@ run_suite() { # name
                 echo "FAIL $name :: (suite) tests/compat/node_modules missing: npm ci in tests/compat failed or did not run"
                 return 1
             fi
-            local files="js/sdk.test.mjs js/control.test.mjs js/cbor.test.mjs"
+            local files="js/sdk.test.mjs js/control.test.mjs js/cbor.test.mjs js/subscribe.test.mjs"
             [ "$name" = js-tls ] && files=js/tls.test.mjs
             (cd "$HERE" && SUITE=$name NODE_EXTRA_CA_CERTS=$CA_FILE timeout "$SUITE_TIMEOUT" \
                 node --test --test-concurrency=1 --test-reporter=./js/reporter.mjs --test-reporter-destination=stdout $files)

@@ -24,10 +24,14 @@ internal sealed class KinesisHttpHandler
     private readonly ILogger _logger;
     private readonly long _maxRequestBodyBytes;
     private readonly HealthReporter _health;
+    private readonly CancellationToken _stopping;
 
-    public KinesisHttpHandler(StreamEngine engine, ILogger logger, long maxRequestBodyBytes)
+    /// <summary>A handler over <paramref name="engine"/>; <paramref name="stopping"/> is signalled when the server begins
+    /// to stop, and event streams then end normally so that shutdown does not wait for them.</summary>
+    public KinesisHttpHandler(StreamEngine engine, ILogger logger, long maxRequestBodyBytes, CancellationToken stopping = default)
     {
         _engine = engine;
+        _stopping = stopping;
         _logger = logger;
         _maxRequestBodyBytes = maxRequestBodyBytes;
         _health = new HealthReporter(engine);
@@ -81,7 +85,9 @@ internal sealed class KinesisHttpHandler
             context.Features.Set(authorization); // verified by a later issue; any credentials pass today
         }
         string? name = KinesisTarget.OperationOf(request.Headers[AwsHeaders.Target]);
-        if (name is null || !OperationRegistry.TryGet(name, out IOperation operation))
+        IOperation? operation = null;
+        IStreamingOperation? streaming = null;
+        if (name is null || (!OperationRegistry.TryGet(name, out operation!) && !OperationRegistry.TryGetStreaming(name, out streaming!)))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, UnknownOperation,
                 name is null ? "The X-Amz-Target header does not name a Kinesis operation." : $"Unknown operation {name}.",
@@ -103,7 +109,14 @@ internal sealed class KinesisHttpHandler
             RequestBody body = WireCodec.Decode(bytes, format);
             ArrayPool<byte>.Shared.Return(buffer);
             buffer = null;
-            JsonObject result = await operation.ExecuteAsync(body, new OperationContext(_engine, aborted)).ConfigureAwait(false);
+            if (streaming is not null)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping);
+                IAsyncEnumerable<StreamingEvent> events = await streaming.StartAsync(body, new OperationContext(_engine, linked.Token)).ConfigureAwait(false);
+                await EventStreamWriter.WriteAsync(context, events, format, _logger, name, linked.Token).ConfigureAwait(false);
+                return;
+            }
+            JsonObject result = await operation!.ExecuteAsync(body, new OperationContext(_engine, aborted)).ConfigureAwait(false);
             byte[] encoded = WireCodec.Encode(result, format);
             HttpResponse response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;

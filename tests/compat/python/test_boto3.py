@@ -410,6 +410,40 @@ class Boto3Compat(unittest.TestCase):
         self.assertGreater(int(second["SequenceNumber"]), int(first["SequenceNumber"]))
 
 
+    def test_subscribe_to_shard_event_stream(self):
+        """SubscribeToShard over HTTP/1.1 chunked: botocore demands the initial-response event first."""
+        name = f"compat-py-sub-{RUN}"
+        arn = create_stream(self.kin, name, 1)
+        try:
+            consumer = self.kin.register_stream_consumer(StreamARN=arn, ConsumerName="efo")["Consumer"]["ConsumerARN"]
+            deadline = time.monotonic() + 20
+            while self.kin.describe_stream_consumer(ConsumerARN=consumer)["ConsumerDescription"]["ConsumerStatus"] != "ACTIVE":
+                self.assertLess(time.monotonic(), deadline, "consumer never ACTIVE")
+                time.sleep(0.1)
+            put = [self.kin.put_record(StreamName=name, Data=f"r{i}".encode(), PartitionKey=f"k{i}")["SequenceNumber"] for i in range(3)]
+            out = self.kin.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000",
+                                              StartingPosition={"Type": "AT_SEQUENCE_NUMBER", "SequenceNumber": put[0]})
+            self.assertEqual(out["ResponseMetadata"]["HTTPStatusCode"], 200)
+            self.assertEqual(out["ResponseMetadata"]["HTTPHeaders"].get("content-type"), "application/vnd.amazon.eventstream")
+            stream = out["EventStream"]
+            records, last = [], None
+            try:
+                for event in stream:
+                    last = event["SubscribeToShardEvent"]
+                    records.extend(last["Records"])
+                    if len(records) >= 3 or time.monotonic() > deadline + 20:
+                        break
+            finally:
+                stream.close()
+            self.assertEqual([r["Data"] for r in records], [b"r0", b"r1", b"r2"])
+            self.assertEqual([r["SequenceNumber"] for r in records], put)
+            self.assertIsInstance(records[0]["ApproximateArrivalTimestamp"], dt.datetime)
+            self.assertEqual(last["ContinuationSequenceNumber"], put[-1])
+            self.assertIsInstance(last["MillisBehindLatest"], int)
+        finally:
+            self.kin.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+
+
 class Reporter(unittest.TextTestResult):
     """Prints one PASS/FAIL/SKIP line per test and appends a TSV row to $COMPAT_RESULTS."""
 
