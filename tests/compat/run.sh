@@ -10,7 +10,8 @@
 #   COMPAT_ONLY=regex (CLI suites) and COMPAT_VERBOSE=1 narrow or widen what is run and printed.
 #
 # Suites: cli-v1 (pip AWS CLI 1.x), cli-v2 (Debian /usr/bin/aws 2.x), boto3, js-sdk (@aws-sdk/client-kinesis,
-# h2c and HTTP/1.1, with aws-kinesis-agg), js-tls (the SDK over the TLS port).
+# h2c and HTTP/1.1, with aws-kinesis-agg), js-tls (the SDK over the TLS port: ALPN and a smoke test), js-sdk-tls
+# (the js-sdk data and control suites again over the TLS port).
 # Output: each suite's PASS/FAIL lines, then a table "SUITE <name> passed=N failed=N skipped=N seconds=S", the
 # results as TSV (suite, status, test, ms) in $COMPAT_OUT/results.tsv, and last "compat: N passed, N failed".
 # A suite that cannot run (client missing, npm install failed, server not up) counts as failed, never skipped.
@@ -18,7 +19,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-ALL_SUITES=(cli-v1 cli-v2 boto3 js-sdk js-tls)
+ALL_SUITES=(cli-v1 cli-v2 boto3 js-sdk js-tls js-sdk-tls)
 
 ENDPOINT="" TLS_ENDPOINT="" CA_FILE="" LIMITS_ENDPOINT="" NO_BUILD=0
 SUITES=()
@@ -147,7 +148,7 @@ suite_timeout() { # name
     case "$1" in
         cli-*) echo "${COMPAT_SUITE_TIMEOUT:-420}" ;;
         boto3) echo "${COMPAT_SUITE_TIMEOUT:-180}" ;;
-        js-sdk) echo "${COMPAT_SUITE_TIMEOUT:-240}" ;;
+        js-sdk | js-sdk-tls) echo "${COMPAT_SUITE_TIMEOUT:-240}" ;;
         *) echo "${COMPAT_SUITE_TIMEOUT:-120}" ;;
     esac
 }
@@ -159,14 +160,20 @@ run_suite() { # name
         cli-v1) SUITE=cli-v1 AWS_BIN=$AWS_V1 EXPECT_MAJOR=1 timeout "$SUITE_TIMEOUT" bash "$HERE/cli/cli_test.sh" ;;
         cli-v2) SUITE=cli-v2 AWS_BIN=$AWS_V2 EXPECT_MAJOR=2 timeout "$SUITE_TIMEOUT" bash "$HERE/cli/cli_test.sh" ;;
         boto3) SUITE=boto3 timeout "$SUITE_TIMEOUT" python3 "$HERE/python/test_boto3.py" ;;
-        js-sdk | js-tls)
+        js-sdk | js-tls | js-sdk-tls)
             if [ ! -d "$HERE/node_modules/@aws-sdk/client-kinesis" ]; then
                 echo "FAIL $name :: (suite) tests/compat/node_modules missing: npm ci in tests/compat failed or did not run"
                 return 1
             fi
             local files="js/sdk.test.mjs js/control.test.mjs js/cbor.test.mjs js/subscribe.test.mjs"
             [ "$name" = js-tls ] && files=js/tls.test.mjs
-            (cd "$HERE" && SUITE=$name NODE_EXTRA_CA_CERTS=$CA_FILE timeout "$SUITE_TIMEOUT" \
+            local endpoint=$ENDPOINT
+            if [ "$name" = js-sdk-tls ]; then
+                # Every operation of the data and control suites again, over the TLS port (h2 by ALPN and HTTP/1.1).
+                files="js/sdk.test.mjs js/control.test.mjs"
+                endpoint=$TLS_ENDPOINT
+            fi
+            (cd "$HERE" && SUITE=$name COMPAT_ENDPOINT=$endpoint NODE_EXTRA_CA_CERTS=$CA_FILE timeout "$SUITE_TIMEOUT" \
                 node --test --test-concurrency=1 --test-reporter=./js/reporter.mjs --test-reporter-destination=stdout $files)
             ;;
         *) echo "FAIL $name :: (suite) unknown suite"; return 1 ;;
