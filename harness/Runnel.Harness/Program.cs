@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Scenarios.OnDemand;
+using Runnel.Harness.Scenarios.ShardLimits;
 
 namespace Runnel.Harness;
 
-/// <summary>The harness's entry point: <c>dotnet run -c Release --project harness/Runnel.Harness -- compare-log [--quick] [--json FILE]</c>.</summary>
+/// <summary>The harness's entry point: <c>dotnet run -c Release --project harness/Runnel.Harness -- compare-log [--quick] [--json FILE]</c>,
+/// <c>shard-limits [--json FILE] [--seconds 60]</c> and <c>on-demand [--json FILE] [--days N]</c>.</summary>
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen scenario.</summary>
@@ -12,6 +15,8 @@ public static class Program
         var root = new RootCommand("Runnel harness: scenarios and comparisons")
         {
             CompareLogCommand.Create(),
+            ShardLimitsCommand.Create(),
+            OnDemandCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

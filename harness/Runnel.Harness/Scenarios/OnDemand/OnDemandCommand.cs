@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Runnel.Harness.Scenarios.OnDemand;
+
+/// <summary>The <c>on-demand</c> command: an ON_DEMAND stream under a traffic ramp over simulated days (issue 7, item 1).</summary>
+public static class OnDemandCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        var days = new Option<int>("--days") { Description = "simulated days: 1 and 8 MiB/s fill all but the last 2 h 45 min (40 MiB/s 1 h, 100 MiB/s 1 h, 250 MiB/s spike 30 min, 100 MiB/s 15 min)", DefaultValueFactory = _ => 1, HelpName = "N" };
+        days.Validators.Add(r =>
+        {
+            int value = r.GetValueOrDefault<int>();
+            if (value is < 1 or > 29)
+            {
+                r.AddError("--days must be 1 to 29 (the peak window is 30 days).");
+            }
+        });
+        var command = new Command("on-demand", "An ON_DEMAND stream under a traffic ramp and a spike, in simulated time: capacity, throttling and shard splits")
+        {
+            json, days,
+        };
+        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(days), parse.GetValue(json)).ConfigureAwait(false));
+        return command;
+    }
+
+    /// <summary>Runs the ramp, prints the tables, writes the JSON; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
+    public static async Task<int> RunAsync(int days, string? jsonPath)
+    {
+        TextWriter output = Console.Out;
+        var stopwatch = Stopwatch.StartNew();
+        IReadOnlyList<OnDemandPhase> phases = OnDemandPhase.Ramp(days);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"));
+        OnDemandResult result = await new OnDemandRun(phases, output).RunAsync().ConfigureAwait(false);
+        OnDemandReport report = OnDemandReport.Create(days, phases, result, stopwatch.Elapsed);
+        output.WriteLine();
+        output.Write(report.ToTable());
+        output.WriteLine();
+        output.WriteLine(report.AllPassed ? "on-demand: all checks PASS" : "on-demand: some checks FAIL");
+        if (jsonPath is not null)
+        {
+            ScenarioJson.Write(jsonPath, report);
+            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        return 0;
+    }
+}
