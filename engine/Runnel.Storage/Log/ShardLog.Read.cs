@@ -124,7 +124,15 @@ public sealed partial class ShardLog
             while (records < maxRecords && offset < target.Length)
             {
                 FrameStatus frameStatus = FrameDescriptor.TryRead(target[offset..], out RecordFrame frame);
-                if (frameStatus == FrameStatus.Incomplete && offset + 4 <= target.Length)
+                if (frameStatus == FrameStatus.Incomplete && offset + 4 > target.Length)
+                {
+                    // The chunk ends inside the next frame's length field: take the frame next time.
+                    stop = true;
+                    status = used + offset == 0 ? ReadStatus.BufferTooSmall : ReadStatus.More;
+                    required = used + offset == 0 ? FrameDescriptor.MaxFrameLength : 0;
+                    break;
+                }
+                if (frameStatus == FrameStatus.Incomplete)
                 {
                     uint declared = FrameDescriptor.PeekLength(target[offset..]);
                     if (declared <= FrameDescriptor.MaxFrameLength && position + offset + declared <= end)

@@ -24,6 +24,14 @@ public class ShardLogModelTests
         Crash,
     }
 
+    [Fact]
+    public void Log_ReadWithBufferEndingInsideALengthField_MatchesListModel()
+    {
+        // Pinned from a CI failure: a 514-byte read buffer ended 2 bytes into the next frame's length field, and
+        // the read reported corruption instead of stopping before that frame.
+        Assert.True(Log_AnyOperationSequence_MatchesListModel([(0, 0), (134, 4), (0, 0), (23, 2)]));
+    }
+
     [Property(MaxTest = 150)]
     public bool Log_AnyOperationSequence_MatchesListModel((byte Kind, ushort Argument)[] operations)
     {
