@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Runnel.Model;
+using Runnel.Storage;
 using Runnel.Storage.Log;
 
 namespace Runnel.Harness.CompareLog;
@@ -51,6 +52,13 @@ public static class RunnelRunner
             hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
             long appended = Stopwatch.GetTimestamp();
             Task<AppendResult> ack = log.AppendAsync(key, null, payload).AsTask();
+            while (ack.IsFaulted && ack.Exception?.InnerException is LogBackpressureException)
+            {
+                // The log's ring is full of uncommitted records: wait for its next commit, then append again.
+                await log.WhenCommittedAsync().ConfigureAwait(false);
+                appended = Stopwatch.GetTimestamp();
+                ack = log.AppendAsync(key, null, payload).AsTask();
+            }
             inflight[slot] = ack;
             last = ack;
             if (records % GroupSampleEvery == 0)
