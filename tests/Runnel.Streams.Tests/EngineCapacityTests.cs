@@ -1,5 +1,6 @@
 using Runnel.Model;
 using Runnel.Streams.Errors;
+using Runnel.Streams.Storage;
 
 namespace Runnel.Streams.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
+using Runnel.Storage.Io;
 using Runnel.Storage.Log;
 
 namespace Runnel.Benchmarks.Concurrency;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Runnel.Storage.Io;
 using Runnel.Storage.Log;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Runnel.Model;
 using Runnel.Streams;
+using Runnel.Streams.Storage;
 
 namespace Runnel.Harness.Scenarios.OnDemand;
 
