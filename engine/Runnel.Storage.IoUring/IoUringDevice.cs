@@ -9,8 +9,8 @@ namespace Runnel.Storage.IoUring;
 /// <summary>
 /// An <see cref="IStorageDevice"/> over one directory whose file writes and fdatasyncs go through a Linux io_uring
 /// on the raw syscalls (no liburing), optionally with O_DIRECT (<see cref="IoUringDeviceOptions.Direct"/>).
-/// Directory operations (create, delete, rename, list) use plain .NET calls; <see cref="SyncDirectory"/> is an
-/// fsync of the directory with its result checked.
+/// Directory operations (create, delete, rename, list, and the checked fsync of the directory) are the portable
+/// <see cref="FileDevice"/>'s, on the same directory.
 /// </summary>
 /// <remarks>
 /// Thread-safety: safe for concurrent use. For now the device has ONE ring guarded by one lock: a write, a sync or
@@ -22,6 +22,7 @@ namespace Runnel.Storage.IoUring;
 public sealed class IoUringDevice : IStorageDevice, IDisposable
 {
     private readonly IoUringRing _ring;
+    private readonly FileDevice _directory;
 
     /// <summary>Opens (creating if needed, parents included) the directory at <paramref name="path"/> and sets up the ring.</summary>
     /// <exception cref="NotSupportedException">io_uring cannot be set up here (see <see cref="IoUringProbe"/>).</exception>
@@ -38,20 +39,11 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
             throw new NotSupportedException($"the io_uring device is unavailable: {step} failed with errno {errno}.");
         }
         _ring = ring!;
-        DirectoryPath = Path.GetFullPath(path);
-        if (!Directory.Exists(DirectoryPath))
-        {
-            Directory.CreateDirectory(DirectoryPath);
-            string? parent = Path.GetDirectoryName(DirectoryPath);
-            if (parent is not null)
-            {
-                FSyncDirectory(parent);
-            }
-        }
+        _directory = new FileDevice(path); // creates the directory (and fsyncs its parent) when missing
     }
 
     /// <summary>The absolute path of the directory.</summary>
-    public string DirectoryPath { get; }
+    public string DirectoryPath => _directory.DirectoryPath;
 
     public IoUringDeviceOptions Options { get; }
 
@@ -89,76 +81,18 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
         return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct);
     }
 
-    public bool FileExists(string name) => File.Exists(PathOf(name));
+    public bool FileExists(string name) => _directory.FileExists(name);
 
-    public void DeleteFile(string name)
-    {
-        try
-        {
-            File.Delete(PathOf(name));
-        }
-        catch (IOException e)
-        {
-            throw new StorageIOException($"delete of {name} failed: {e.Message}", name, e.HResult & 0xFFFF, e);
-        }
-    }
+    public void DeleteFile(string name) => _directory.DeleteFile(name);
 
-    public void RenameFile(string source, string destination)
-    {
-        try
-        {
-            File.Move(PathOf(source), PathOf(destination), overwrite: true);
-        }
-        catch (IOException e)
-        {
-            throw new StorageIOException($"rename of {source} to {destination} failed: {e.Message}", source, e.HResult & 0xFFFF, e);
-        }
-    }
+    public void RenameFile(string source, string destination) => _directory.RenameFile(source, destination);
 
-    public IReadOnlyList<string> ListFiles()
-    {
-        string[] paths = Directory.GetFiles(DirectoryPath);
-        var names = new string[paths.Length];
-        for (int i = 0; i < paths.Length; i++)
-        {
-            names[i] = Path.GetFileName(paths[i]);
-        }
-        return names;
-    }
+    public IReadOnlyList<string> ListFiles() => _directory.ListFiles();
 
-    public void SyncDirectory() => FSyncDirectory(DirectoryPath);
+    public void SyncDirectory() => _directory.SyncDirectory();
 
     /// <summary>Releases the ring; files still open fail with <see cref="ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _ring.Dispose();
-
-    private static void FSyncDirectory(string path)
-    {
-        int fd = LibC.Open(path, LibC.ORdOnly | LibC.ODirectory | LibC.OCloexec, 0);
-        if (fd < 0)
-        {
-            int openErrno = Marshal.GetLastPInvokeError();
-            throw new StorageIOException($"open of directory {path} failed (errno {openErrno}).", path, openErrno);
-        }
-        try
-        {
-            int result;
-            int errno;
-            do
-            {
-                result = LibC.FSync(fd);
-                errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
-            }
-            while (result != 0 && errno == LibC.Eintr);
-            if (result != 0)
-            {
-                throw new StorageIOException($"fsync of directory {path} failed (errno {errno}).", path, errno);
-            }
-        }
-        finally
-        {
-            _ = LibC.Close(fd);
-        }
-    }
 
     private string PathOf(string name)
     {
