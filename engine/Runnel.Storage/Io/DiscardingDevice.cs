@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Runnel.Storage.Io;
 
 /// <summary>
@@ -9,31 +7,62 @@ namespace Runnel.Storage.Io;
 /// </summary>
 public sealed class DiscardingDevice : IStorageDevice
 {
-    private readonly ConcurrentDictionary<string, LengthOnlyFile> _files = new(StringComparer.Ordinal);
+    // One lock, as MemoryDevice: directory operations are rare; file writes never take it.
+    private readonly Dictionary<string, LengthOnlyFile> _files = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
 
     public IStorageFile OpenFile(string name, bool create)
     {
-        if (!create && !_files.ContainsKey(name))
+        lock (_sync)
         {
-            throw new FileNotFoundException($"{name} does not exist.", name);
+            if (!_files.TryGetValue(name, out LengthOnlyFile? file))
+            {
+                if (!create)
+                {
+                    throw new FileNotFoundException($"{name} does not exist.", name);
+                }
+                file = new LengthOnlyFile(name);
+                _files.Add(name, file);
+            }
+            return file;
         }
-        return _files.GetOrAdd(name, static n => new LengthOnlyFile(n));
     }
 
-    public bool FileExists(string name) => _files.ContainsKey(name);
+    public bool FileExists(string name)
+    {
+        lock (_sync)
+        {
+            return _files.ContainsKey(name);
+        }
+    }
 
-    public void DeleteFile(string name) => _files.TryRemove(name, out _);
+    public void DeleteFile(string name)
+    {
+        lock (_sync)
+        {
+            _files.Remove(name);
+        }
+    }
 
     public void RenameFile(string source, string destination)
     {
-        if (!_files.TryRemove(source, out LengthOnlyFile? file))
+        lock (_sync)
         {
-            throw new FileNotFoundException($"{source} does not exist.", source);
+            if (!_files.Remove(source, out LengthOnlyFile? file))
+            {
+                throw new FileNotFoundException($"{source} does not exist.", source);
+            }
+            _files[destination] = file;
         }
-        _files[destination] = file;
     }
 
-    public IReadOnlyList<string> ListFiles() => [.. _files.Keys];
+    public IReadOnlyList<string> ListFiles()
+    {
+        lock (_sync)
+        {
+            return [.. _files.Keys];
+        }
+    }
 
     public void SyncDirectory()
     {
