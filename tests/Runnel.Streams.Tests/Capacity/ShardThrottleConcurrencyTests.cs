@@ -36,14 +36,19 @@ public sealed class ShardThrottleConcurrencyTests
             throttle.TryAcquireWrite(100, 1);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100_000; i++)
+        // A per-call allocation shows in every window; a one-off runtime allocation (tiering, a timer) in one at most.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 5 && allocated != 0; window++)
         {
-            throttle.TryAcquireWrite(100, 1);
-            throttle.TryBeginGetRecords();
-            throttle.CompleteGetRecords(10);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100_000; i++)
+            {
+                throttle.TryAcquireWrite(100, 1);
+                throttle.TryBeginGetRecords();
+                throttle.CompleteGetRecords(10);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
     }
