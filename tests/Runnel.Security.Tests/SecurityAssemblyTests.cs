@@ -1,0 +1,15 @@
+using System.Reflection;
+using Runnel.Security;
+
+namespace Runnel.Security.Tests;
+
+public class SecurityAssemblyTests
+{
+    [Fact]
+    public void SecurityAssembly_Name_MatchesTheLoadedAssembly()
+    {
+        Assert.Equal(SecurityAssembly.Name, typeof(SecurityAssembly).Assembly.GetName().Name);
+        Assert.DoesNotContain(typeof(SecurityAssembly).Assembly.GetReferencedAssemblies(),
+            (AssemblyName a) => a.Name!.StartsWith("Runnel.", StringComparison.Ordinal));
+    }
+}
