@@ -1,5 +1,4 @@
 using System.Reflection;
-using Runnel.Security;
 
 namespace Runnel.Security.Tests;
 
