@@ -28,6 +28,7 @@ internal static class ServeCommand
         var createMs = new Option<int?>("--create-stream-ms") { Description = "how long a new stream stays CREATING (default 500)", HelpName = "MS" };
         var deleteMs = new Option<int?>("--delete-stream-ms") { Description = "how long a deleted stream stays DELETING (default 500)", HelpName = "MS" };
         var updateMs = new Option<int?>("--update-stream-ms") { Description = "how long an update keeps a stream UPDATING (default 500)", HelpName = "MS" };
+        var subscriptionLifetimeMs = new Option<int?>("--subscription-lifetime-ms") { Description = "how long a SubscribeToShard subscription lives (default 300000, as AWS)", HelpName = "MS" };
         var shardLimit = new Option<int?>("--shard-limit") { Description = "the account's shard limit (default 10000)" };
         var limits = new Option<string?>("--limits") { Description = "enforce Kinesis's throughput and rate limits (default on)", HelpName = "on|off" };
         limits.AcceptOnlyFromAmong("on", "off");
@@ -39,7 +40,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
-            shardLimit, limits, device, initialStreams, logLevel,
+            subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -57,6 +58,7 @@ internal static class ServeCommand
                 CreateStreamMs = parse.GetValue(createMs),
                 DeleteStreamMs = parse.GetValue(deleteMs),
                 UpdateStreamMs = parse.GetValue(updateMs),
+                SubscriptionLifetimeMs = parse.GetValue(subscriptionLifetimeMs),
                 ShardLimit = parse.GetValue(shardLimit),
                 Limits = ServeSettings.ParseSwitch(parse.GetValue(limits), "--limits"),
                 Device = ServeSettings.ParseDevice(parse.GetValue(device), "--device"),

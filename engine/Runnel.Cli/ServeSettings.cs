@@ -29,6 +29,7 @@ internal sealed record ServeSettings
     public int? CreateStreamMs { get; init; }
     public int? DeleteStreamMs { get; init; }
     public int? UpdateStreamMs { get; init; }
+    public int? SubscriptionLifetimeMs { get; init; }
     public int? ShardLimit { get; init; }
     public bool? Limits { get; init; }
     public DeviceKind? Device { get; init; }
@@ -50,6 +51,7 @@ internal sealed record ServeSettings
         CreateStreamMs = CreateStreamMs ?? lower.CreateStreamMs,
         DeleteStreamMs = DeleteStreamMs ?? lower.DeleteStreamMs,
         UpdateStreamMs = UpdateStreamMs ?? lower.UpdateStreamMs,
+        SubscriptionLifetimeMs = SubscriptionLifetimeMs ?? lower.SubscriptionLifetimeMs,
         ShardLimit = ShardLimit ?? lower.ShardLimit,
         Limits = Limits ?? lower.Limits,
         Device = Device ?? lower.Device,
@@ -80,6 +82,7 @@ internal sealed record ServeSettings
                 CreateStreamDelay = CreateStreamMs is { } c ? TimeSpan.FromMilliseconds(c) : streams.CreateStreamDelay,
                 DeleteStreamDelay = DeleteStreamMs is { } d ? TimeSpan.FromMilliseconds(d) : streams.DeleteStreamDelay,
                 UpdateStreamDelay = UpdateStreamMs is { } u ? TimeSpan.FromMilliseconds(u) : streams.UpdateStreamDelay,
+                SubscriptionLifetime = SubscriptionLifetimeMs is { } l ? TimeSpan.FromMilliseconds(l) : streams.SubscriptionLifetime,
                 ShardLimit = ShardLimit ?? streams.ShardLimit,
                 LimitsEnabled = Limits ?? streams.LimitsEnabled,
             },
@@ -109,6 +112,7 @@ internal sealed record ServeSettings
             CreateStreamMs = ParseInt(Get("CREATE_STREAM_MS"), "RUNNEL_CREATE_STREAM_MS"),
             DeleteStreamMs = ParseInt(Get("DELETE_STREAM_MS"), "RUNNEL_DELETE_STREAM_MS"),
             UpdateStreamMs = ParseInt(Get("UPDATE_STREAM_MS"), "RUNNEL_UPDATE_STREAM_MS"),
+            SubscriptionLifetimeMs = ParseInt(Get("SUBSCRIPTION_LIFETIME_MS"), "RUNNEL_SUBSCRIPTION_LIFETIME_MS"),
             ShardLimit = ParseInt(Get("SHARD_LIMIT"), "RUNNEL_SHARD_LIMIT"),
             Limits = ParseSwitch(Get("LIMITS"), "RUNNEL_LIMITS"),
             Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
@@ -151,6 +155,7 @@ internal sealed record ServeSettings
                 "createStreamMs" => settings with { CreateStreamMs = JsonInt(v, where) },
                 "deleteStreamMs" => settings with { DeleteStreamMs = JsonInt(v, where) },
                 "updateStreamMs" => settings with { UpdateStreamMs = JsonInt(v, where) },
+                "subscriptionLifetimeMs" => settings with { SubscriptionLifetimeMs = JsonInt(v, where) },
                 "shardLimit" => settings with { ShardLimit = JsonInt(v, where) },
                 "limits" => settings with { Limits = JsonSwitch(v, where) },
                 "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },

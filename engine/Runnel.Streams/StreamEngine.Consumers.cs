@@ -11,14 +11,16 @@ namespace Runnel.Streams;
 public sealed partial class StreamEngine
 {
     private const int MaxConsumersPerStream = 20;
-    private static readonly TimeSpan s_subscriptionLifetime = TimeSpan.FromMinutes(5);
+    private const long SubscribeIntervalMs = 1000;
+    private const int SubscribeCallsPruneThreshold = 1024;
     private static readonly TimeSpan s_takeoverGrace = TimeSpan.FromSeconds(5);
 
-    // (consumer ARN, shard index) -> the live subscription and when it was made.
+    // (consumer ARN, shard index) -> the live subscription and when it was made; an entry leaves when its
+    // subscription is disposed (ended, cancelled or taken over), so the table holds live subscriptions only.
     private readonly Dictionary<(string, int), (ShardSubscription Subscription, long StartedMs)> _subscriptions = [];
 
-    /// <summary>How long a subscription lives (five minutes on AWS; shorter in tests of renewal).</summary>
-    public TimeSpan SubscriptionLifetime { get; init; } = s_subscriptionLifetime;
+    // (consumer ARN, shard index) -> when SubscribeToShard was last called for it (1 call/s per consumer per shard).
+    private readonly Dictionary<(string, int), long> _subscribeCalls = [];
 
     /// <summary>RegisterStreamConsumer: CREATING for the configured delay, then ACTIVE.</summary>
     public ConsumerDescription RegisterStreamConsumer(string streamArn, string consumerName, IReadOnlyDictionary<string, string>? tags = null)
@@ -146,7 +148,8 @@ public sealed partial class StreamEngine
     /// <summary>
     /// SubscribeToShard: pushes records of one shard to an ACTIVE consumer from a starting position, at up to
     /// 2 MiB/s for this consumer alone. A repeat within 5 s of a successful subscription is refused
-    /// (ResourceInUseException); a later one takes over and the older one ends with ResourceInUseException.
+    /// (ResourceInUseException); a later one takes over and the older one ends with ResourceInUseException. With
+    /// limits on, a second call for the same consumer and shard within one second is LimitExceededException.
     /// </summary>
     public ShardSubscription SubscribeToShard(string consumerArn, string shardId, StartingPosition startingPosition)
     {
@@ -172,6 +175,7 @@ public sealed partial class StreamEngine
             ShardState shard = ResolveShard(state, shardId);
             long now = NowMs();
             (string, int) key = (consumerArn, shard.Index);
+            CountSubscribeCall(key, shard.Id, now);
             if (_subscriptions.TryGetValue(key, out (ShardSubscription Subscription, long StartedMs) live))
             {
                 if (now - live.StartedMs < (long)s_takeoverGrace.TotalMilliseconds)
@@ -181,9 +185,58 @@ public sealed partial class StreamEngine
                 }
                 live.Subscription.TakeOver();
             }
-            var subscription = new ShardSubscription(this, _time, iterator, consumerArn, shard.Id.ToString(), SubscriptionLifetime);
+            var subscription = new ShardSubscription(this, _time, iterator, consumerArn, shard.Id.ToString(), _options.SubscriptionLifetime)
+            {
+                Released = s => ReleaseSubscription(key, s),
+            };
             _subscriptions[key] = (subscription, now);
             return subscription;
+        }
+    }
+
+    /// <summary>The number of live subscriptions (for tests and metrics).</summary>
+    public int LiveSubscriptionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscriptions.Count;
+            }
+        }
+    }
+
+    /// <summary>Enforces 1 SubscribeToShard call per second per consumer and shard (when limits are on). Holds _lock.</summary>
+    private void CountSubscribeCall((string, int) key, Runnel.Model.ShardId shardId, long now)
+    {
+        if (!_options.LimitsEnabled)
+        {
+            return;
+        }
+        if (_subscribeCalls.TryGetValue(key, out long last) && now - last < SubscribeIntervalMs)
+        {
+            throw KinesisException.Limit(
+                $"Rate exceeded for consumer {key.Item1} and shard {shardId}: at most 1 SubscribeToShard call per second per consumer and shard.");
+        }
+        if (_subscribeCalls.Count >= SubscribeCallsPruneThreshold)
+        {
+            foreach ((string, int) stale in _subscribeCalls.Where(e => now - e.Value >= SubscribeIntervalMs).Select(e => e.Key).ToList())
+            {
+                _subscribeCalls.Remove(stale);
+            }
+        }
+        _subscribeCalls[key] = now;
+    }
+
+    /// <summary>Forgets a subscription that ended, unless a newer one already replaced it.</summary>
+    private void ReleaseSubscription((string, int) key, ShardSubscription subscription)
+    {
+        lock (_lock)
+        {
+            if (_subscriptions.TryGetValue(key, out (ShardSubscription Subscription, long StartedMs) live) && ReferenceEquals(live.Subscription, subscription))
+            {
+                _subscriptions.Remove(key);
+            }
         }
     }
 

@@ -32,6 +32,10 @@ public sealed record StreamsOptions
     /// <summary>Whether Kinesis's throughput and rate limits are enforced (default on; off for raw speed work).</summary>
     public bool LimitsEnabled { get; init; } = true;
 
+    /// <summary>How long a SubscribeToShard subscription lives before the client must renew it (five minutes on AWS;
+    /// shorter to test renewal).</summary>
+    public TimeSpan SubscriptionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The template for every shard's log (segment size, index interval); retention comes from the stream.</summary>
     public ShardLogOptions ShardLog { get; init; } = new();
 
@@ -47,6 +51,7 @@ public sealed record StreamsOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DeleteStreamDelay.Ticks, nameof(DeleteStreamDelay));
         ArgumentOutOfRangeException.ThrowIfNegative(UpdateStreamDelay.Ticks, nameof(UpdateStreamDelay));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ShardLimit);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SubscriptionLifetime, TimeSpan.Zero, nameof(SubscriptionLifetime));
         ShardLog.Validate();
     }
 }

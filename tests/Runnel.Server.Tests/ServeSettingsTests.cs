@@ -49,6 +49,24 @@ public class ServeSettingsTests
     }
 
     [Fact]
+    public void SubscriptionLifetime_FromEachSource_ReachesTheEngineOptions()
+    {
+        using var directory = new TempDirectory();
+        string file = Path.Combine(directory.Path, "runnel.json");
+        File.WriteAllText(file, """{"subscriptionLifetimeMs": 2000}""");
+        var environment = new Hashtable { ["RUNNEL_SUBSCRIPTION_LIFETIME_MS"] = "3000" };
+
+        Assert.Equal(TimeSpan.FromMinutes(5), new ServeSettings().ToServerOptions("/x").Streams.SubscriptionLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(2), ServeSettings.FromJsonFile(file).ToServerOptions("/x").Streams.SubscriptionLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(3), ServeSettings.FromEnvironment(environment).Over(ServeSettings.FromJsonFile(file))
+            .ToServerOptions("/x").Streams.SubscriptionLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(1), new ServeSettings { SubscriptionLifetimeMs = 1000 }
+            .Over(ServeSettings.FromEnvironment(environment)).ToServerOptions("/x").Streams.SubscriptionLifetime);
+        RunnelServerOptions zero = new ServeSettings { SubscriptionLifetimeMs = 0 }.ToServerOptions("/x");
+        Assert.Throws<ArgumentOutOfRangeException>(zero.Validate);
+    }
+
+    [Fact]
     public void JsonFile_UnknownKey_Rejected()
     {
         using var directory = new TempDirectory();

@@ -201,6 +201,90 @@ public class SubscriptionTests
         }
     }
 
+    [Fact]
+    public void SubscribeToShard_TwiceWithinOneSecond_IsLimitExceededAndOneSecondLaterIsAllowed()
+    {
+        using var fixture = new EngineFixture(EngineFixture.NoDelays with { LimitsEnabled = true });
+        StreamEngine engine = fixture.Engine;
+        engine.CreateStream("s", shardCount: 2);
+        string consumer = engine.RegisterStreamConsumer(StreamArn, "c").ConsumerArn;
+        engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest)).Dispose();
+
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(999));
+        KinesisException limited = Assert.Throws<KinesisException>(() =>
+            engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest)));
+        Assert.Equal("LimitExceededException", limited.ErrorType);
+        Assert.Contains(consumer, limited.Message, StringComparison.Ordinal);
+
+        // Another shard of the same consumer has its own allowance.
+        engine.SubscribeToShard(consumer, "shardId-000000000001", new StartingPosition(ShardIteratorType.Latest)).Dispose();
+
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest)).Dispose();
+    }
+
+    [Fact]
+    public void SubscribeToShard_LimitsOff_AllowsBackToBackCalls()
+    {
+        using var fixture = new EngineFixture(EngineFixture.NoDelays with { LimitsEnabled = false });
+        StreamEngine engine = fixture.Engine;
+        engine.CreateStream("s", shardCount: 1);
+        string consumer = engine.RegisterStreamConsumer(StreamArn, "c").ConsumerArn;
+        for (int i = 0; i < 3; i++)
+        {
+            engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest)).Dispose();
+        }
+        Assert.Equal(0, engine.LiveSubscriptionCount);
+    }
+
+    [Fact]
+    public async Task SubscribeToShard_AfterTheLifetimeEnds_IsForgottenAndRenewsAtOnce()
+    {
+        using var fixture = new EngineFixture(EngineFixture.NoDelays with { SubscriptionLifetime = TimeSpan.FromSeconds(3) });
+        StreamEngine engine = fixture.Engine;
+        engine.CreateStream("s", shardCount: 1);
+        string consumer = engine.RegisterStreamConsumer(StreamArn, "c").ConsumerArn;
+        ShardSubscription first = engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.TrimHorizon));
+        Assert.Equal(TimeSpan.FromSeconds(3), first.Lifetime);
+        Assert.Equal(1, engine.LiveSubscriptionCount);
+        DateTimeOffset start = fixture.Time.GetUtcNow();
+        int events = 0;
+        await using (IAsyncEnumerator<SubscribeToShardEvent> e = first.ReadEventsAsync().GetAsyncEnumerator())
+        {
+            while (await NextAsync(e, fixture.Time) is not null)
+            {
+                events++;
+            }
+        }
+        Assert.True(events >= 1, "the first event is sent at once");
+        Assert.True(fixture.Time.GetUtcNow() - start >= TimeSpan.FromSeconds(3), "the subscription ended before its lifetime");
+        first.Dispose();
+        first.Dispose(); // idempotent
+        Assert.Equal(0, engine.LiveSubscriptionCount);
+
+        // Within 5 s of the first subscribe, but the first one has ended: the renewal is accepted.
+        using ShardSubscription renewed = engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.TrimHorizon));
+        Assert.Equal(1, engine.LiveSubscriptionCount);
+    }
+
+    [Fact]
+    public void SubscribeToShard_TakenOverSubscriptionDisposedLate_DoesNotForgetItsSuccessor()
+    {
+        using var fixture = new EngineFixture();
+        StreamEngine engine = fixture.Engine;
+        engine.CreateStream("s", shardCount: 1);
+        string consumer = engine.RegisterStreamConsumer(StreamArn, "c").ConsumerArn;
+        ShardSubscription first = engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest));
+        fixture.Time.Advance(TimeSpan.FromSeconds(5));
+        using ShardSubscription second = engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest));
+        first.Dispose();
+        Assert.Equal(1, engine.LiveSubscriptionCount);
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        KinesisException refused = Assert.Throws<KinesisException>(() =>
+            engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.Latest)));
+        Assert.Equal("ResourceInUseException", refused.ErrorType);
+    }
+
     /// <summary>The next event, advancing simulated time while the subscription waits; null when it ended.</summary>
     private static async Task<SubscribeToShardEvent?> NextAsync(IAsyncEnumerator<SubscribeToShardEvent> events, FakeTimeProvider time)
     {

@@ -20,6 +20,7 @@ public sealed class ShardSubscription : IDisposable
     private readonly long _origin;
     private string _iterator;
     private TokenBucket _bucket;
+    private int _disposed;
 
     internal ShardSubscription(StreamEngine engine, TimeProvider time, string iterator, string consumerArn, string shardId, TimeSpan lifetime)
     {
@@ -46,10 +47,21 @@ public sealed class ShardSubscription : IDisposable
     /// <summary>How often an idle subscription sends an empty event (a heartbeat with the continuation).</summary>
     public TimeSpan IdleEventInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Called once when the subscription is disposed (the engine forgets it).</summary>
+    internal Action<ShardSubscription>? Released { get; init; }
+
     internal void TakeOver() => _takenOver.Cancel();
 
-    /// <summary>Ends the subscription's resources.</summary>
-    public void Dispose() => _takenOver.Dispose();
+    /// <summary>Ends the subscription: the engine forgets it, so a renewal needs no 5-second wait.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        Released?.Invoke(this);
+        _takenOver.Dispose();
+    }
 
     /// <summary>
     /// The events, until the lifetime ends, the shard ends, or the caller cancels. Throws
