@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
 using Runnel.Harness.Scenarios.OnDemand;
+using Runnel.Harness.Scenarios.Resharding;
 using Runnel.Harness.Scenarios.ShardLimits;
 
 namespace Runnel.Harness;
@@ -17,6 +18,7 @@ public static class Program
             CompareLogCommand.Create(),
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
+            ReshardingCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
