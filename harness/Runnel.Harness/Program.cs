@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Scenarios.HotShard;
 using Runnel.Harness.Scenarios.OnDemand;
 using Runnel.Harness.Scenarios.Resharding;
 using Runnel.Harness.Scenarios.ShardLimits;
@@ -19,6 +20,7 @@ public static class Program
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
             ReshardingCommand.Create(),
+            HotShardCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

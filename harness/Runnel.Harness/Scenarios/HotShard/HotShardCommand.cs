@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Runnel.Harness.Scenarios.HotShard;
+
+/// <summary>The <c>hot-shard</c> command (issue 7): skewed keys, per-shard load and throttles, on-demand splitting the hot shard.</summary>
+public static class HotShardCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        var minutes = new Option<int>("--minutes") { Description = "simulated minutes of the on-demand phase", DefaultValueFactory = _ => 60 };
+        var exponent = new Option<double>("--zipf") { Description = "Zipf exponent of the key popularity", DefaultValueFactory = _ => 1.2 };
+        var rate = new Option<double>("--mibps") { Description = "offered MiB/s (under the 4 shards' 4 MiB/s)", DefaultValueFactory = _ => 3 };
+        var command = new Command("hot-shard", "Zipf-skewed partition keys: the hot shard throttled in provisioned mode, split by on-demand, in simulated time")
+        {
+            json, minutes, exponent, rate,
+        };
+        command.SetAction(async (parse, cancellation) => await RunAsync(
+            new HotShardOptions(ZipfExponent: parse.GetValue(exponent), OfferedMiBps: parse.GetValue(rate), OnDemandMinutes: Math.Max(10, parse.GetValue(minutes))),
+            parse.GetValue(json)).ConfigureAwait(false));
+        return command;
+    }
+
+    /// <summary>Runs the scenario, prints the tables, writes the JSON; returns 0 (a FAIL is a measurement, printed).</summary>
+    public static async Task<int> RunAsync(HotShardOptions options, string? jsonPath)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        HotShardReport report = await new HotShardRun(options).RunAsync().ConfigureAwait(false);
+        Console.Out.Write(ToTable(report));
+        if (jsonPath is not null)
+        {
+            ScenarioJson.Write(jsonPath, report);
+            Console.Out.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
+        }
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hot-shard took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        return 0;
+    }
+
+    /// <summary>The report as Markdown tables.</summary>
+    public static string ToTable(HotShardReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"hot-shard: {report.Keys} keys, Zipf s={report.ZipfExponent}, {ScenarioFormat.Size(report.RecordBytes)} records, {report.OfferedMiBps} MiB/s offered; the hottest key {report.HotKey} carries {report.HotKeyShare:P1} of the records"));
+        text.AppendLine();
+        text.AppendLine(Invariant($"Provisioned, 4 shards, {report.ProvisionedSeconds} simulated s:"));
+        text.AppendLine();
+        AppendRows(text, report.Provisioned);
+        text.AppendLine();
+        text.AppendLine("On-demand (maintenance every simulated minute):");
+        text.AppendLine();
+        text.AppendLine("| minutes | open shards | offered MiB/s | accepted MiB/s | throttled | hot key throttled |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|");
+        foreach (HotShardWindow w in report.OnDemand)
+        {
+            text.AppendLine(Invariant($"| {w.FromMinute}-{w.ToMinute} | {w.OpenShards} | {w.OfferedMiBps:0.###} | {w.AcceptedMiBps:0.###} | {w.ThrottledFraction:P2} | {w.HotKeyShardThrottledFraction:P2} |"));
+        }
+        text.AppendLine();
+        text.AppendLine("Open shards in the last window:");
+        text.AppendLine();
+        AppendRows(text, report.OnDemandFinal);
+        text.AppendLine();
+        foreach (ScenarioCheck check in report.Checks)
+        {
+            text.AppendLine($"- {check.Verdict} {check.Name}: {check.Rule}: {check.Measured}");
+        }
+        text.AppendLine(report.Checks.All(c => c.Passed) ? "hot-shard: all checks PASS" : "hot-shard: some checks FAIL");
+        return text.ToString();
+    }
+
+    private static void AppendRows(StringBuilder text, IReadOnlyList<HotShardRow> rows)
+    {
+        text.AppendLine("| shard | offered MiB/s | accepted MiB/s | throttled records | top keys (share of the shard's bytes) |");
+        text.AppendLine("|---|--:|--:|--:|---|");
+        foreach (HotShardRow r in rows)
+        {
+            string keys = string.Join(", ", r.TopKeys.Select(k => Invariant($"{k.Key} {k.Share:P1}")));
+            text.AppendLine(Invariant($"| {r.ShardId} | {r.OfferedMiBps:0.###} | {r.AcceptedMiBps:0.###} | {r.ThrottledRecords} | {keys} |"));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
