@@ -1,4 +1,3 @@
-using Runnel.Harness.Scenarios;
 using Runnel.Harness.Scenarios.HotShard;
 
 namespace Runnel.Harness.Tests;
