@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Scenarios.Cost;
 using Runnel.Harness.Scenarios.HotShard;
 using Runnel.Harness.Scenarios.OnDemand;
 using Runnel.Harness.Scenarios.Resharding;
@@ -21,6 +22,7 @@ public static class Program
             OnDemandCommand.Create(),
             ReshardingCommand.Create(),
             HotShardCommand.Create(),
+            CostCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
