@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Reliability;
 using Runnel.Harness.Scenarios.OnDemand;
 using Runnel.Harness.Scenarios.ShardLimits;
 
@@ -17,6 +18,8 @@ public static class Program
             CompareLogCommand.Create(),
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
+            // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
+            CrashLoopCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
