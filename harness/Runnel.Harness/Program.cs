@@ -20,6 +20,7 @@ public static class Program
             OnDemandCommand.Create(),
             // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
             CrashLoopCommand.Create(),
+            DiskFaultsCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
