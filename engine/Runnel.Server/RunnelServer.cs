@@ -100,7 +100,7 @@ public sealed class RunnelServer : IAsyncDisposable
                 if (failureLogger is { } log)
                 {
                     string file = Path.Combine(dataDirectory, failure.Directory, failure.FileName ?? "");
-                    ServerLog.StorageFailed(log, failure.Exception, file, failure.Errno, failure.ShardId, failure.StreamName);
+                    ServerLog.StorageFailed(log, failure.Exception, file, failure.Exception.InnerException?.Message ?? failure.Exception.Message, failure.ShardId, failure.StreamName);
                 }
                 storageFailed?.Invoke(failure);
             },

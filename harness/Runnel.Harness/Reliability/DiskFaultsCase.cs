@@ -177,7 +177,14 @@ internal sealed class DiskFaultsCase(string name, TextWriter output)
             : Regex.Escape(Path.Combine(dataDirectory, "streams", Stream + "-")) + @"\S*/shard-000000000000/\S+";
         Match match = Regex.Match(server.Output, @"^.*Storage failure on " + pattern + ".*$", RegexOptions.Multiline);
         Check("a log line names the file", match.Success,
-            match.Success ? match.Value.Trim() : $"no 'Storage failure on {expectedFile ?? dataDirectory + "/streams/disk-*/..."}' line in the server output");
+            match.Success ? Shorten(match.Value.Trim()) : $"no 'Storage failure on {expectedFile ?? dataDirectory + "/streams/disk-*/..."}' line in the server output");
+    }
+
+    /// <summary>The log line without its exception's stack trace (the console logger prints it on the same line).</summary>
+    private static string Shorten(string line)
+    {
+        int stack = line.IndexOf(" Runnel.Storage.LogFailedException", StringComparison.Ordinal);
+        return stack > 0 ? line[..stack] : line;
     }
 
     /// <summary>Reads everything back and checks the model (every acknowledged record, nothing never sent).</summary>

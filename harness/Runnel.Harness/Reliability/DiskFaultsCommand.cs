@@ -171,10 +171,14 @@ public static class DiskFaultsCommand
             await Task.Delay(200).ConfigureAwait(false);
             c.CheckLogNamesFile(server, data, null);
             await c.CheckReadsAsync(client, "committed records stay readable").ConfigureAwait(false);
+            long brim = DiskFaultsLoopMount.FillToTheBrim(filler + "-2"); // not one block left, for the catalog either
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  info: {brim / 1024} KiB more filled; {DiskFaultsLoopMount.FreeBytes(mount) / 1024} KiB free"));
+            await CheckCreateOnFullDiskAsync(c, client).ConfigureAwait(false);
             await server.StopAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         }
 
         File.Delete(filler); // free the space, then restart
+        File.Delete(filler + "-2");
         using (CrashLoopServer server = await CrashLoopServer.StartAsync(dll, data, flags, null, null, serverLog, timeout).ConfigureAwait(false))
         {
             using var client = new CrashLoopClient(server.Endpoint, TimeSpan.FromSeconds(30));
@@ -183,6 +187,29 @@ public static class DiskFaultsCommand
             await c.CheckReadsAsync(client, "the records put after the restart are read back").ConfigureAwait(false);
             await server.StopAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A CreateStream on the full disk (the catalog cannot be rewritten): either acknowledged (and then durable: the
+    /// restart's verification requires it) or refused with InternalFailure and invisible.
+    /// </summary>
+    private static async Task CheckCreateOnFullDiskAsync(DiskFaultsCase c, CrashLoopClient client)
+    {
+        const string late = "created-on-full-disk";
+        var stream = new StreamModel(late) { CreatePending = true };
+        c.Model.Streams[late] = stream;
+        KinesisReply create = await client.CallAsync("CreateStream", new System.Text.Json.Nodes.JsonObject { ["StreamName"] = late, ["ShardCount"] = 1 }, CancellationToken.None).ConfigureAwait(false);
+        if (create.Ok)
+        {
+            stream.Exists = true;
+            stream.CreatePending = false;
+            c.Check("CreateStream on the full disk: acknowledged (so durable) or InternalFailure and invisible", true, "acknowledged (the catalog still fitted)");
+            return;
+        }
+        KinesisReply describe = await client.CallAsync("DescribeStreamSummary", new System.Text.Json.Nodes.JsonObject { ["StreamName"] = late }, CancellationToken.None).ConfigureAwait(false);
+        c.Check("CreateStream on the full disk: acknowledged (so durable) or InternalFailure and invisible",
+            create.Status == 500 && create.ErrorType?.StartsWith("InternalFailure", StringComparison.Ordinal) == true && describe.ErrorType == "ResourceNotFoundException",
+            $"CreateStream {create}; DescribeStreamSummary then {describe}");
     }
 }
 

@@ -54,6 +54,26 @@ internal sealed class DiskFaultsLoopMount : IAsyncDisposable
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>Writes 4 KiB blocks to a new file until the file system refuses (ENOSPC); returns the bytes written.</summary>
+    public static long FillToTheBrim(string path)
+    {
+        long written = 0;
+        byte[] block = new byte[4096];
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+            while (true)
+            {
+                stream.Write(block);
+                written += block.Length;
+            }
+        }
+        catch (IOException)
+        {
+            return written; // full
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_mounted)
