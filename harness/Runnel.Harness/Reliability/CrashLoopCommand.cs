@@ -48,6 +48,7 @@ public static class CrashLoopCommand
         var stats = new CrashLoopStats();
         var stopwatch = Stopwatch.StartNew();
         var restartTimes = new List<double>();
+        TimeSpan loadTime = TimeSpan.Zero, verifyTime = TimeSpan.Zero;
         long recordsVerified = 0;
         long recordsRead = 0;
         int passed = 0;
@@ -83,8 +84,10 @@ public static class CrashLoopCommand
                 // Load, then SIGKILL at a seeded random moment.
                 int killAfterMs = random.Next(0, options.KillMaxMs + 1);
                 CrashLoopServer victim = server!;
+                var load = Stopwatch.StartNew();
                 await new CrashLoopWorkload(model, client!, stats, iteration, options.Clients)
                     .RunAsync(random, TimeSpan.FromMilliseconds(killAfterMs), victim.Kill).ConfigureAwait(false);
+                loadTime += load.Elapsed;
                 client!.Dispose();
                 victim.Dispose();
 
@@ -103,7 +106,9 @@ public static class CrashLoopCommand
                 }
                 restartTimes.Add(restart.Elapsed.TotalMilliseconds);
                 client = new CrashLoopClient(server.Endpoint, TimeSpan.FromSeconds(30));
+                var verify = Stopwatch.StartNew();
                 VerifyResult result = await model.VerifyAsync(client, CancellationToken.None).ConfigureAwait(false);
+                verifyTime += verify.Elapsed;
                 recordsVerified += result.AcknowledgedVerified;
                 recordsRead += result.RecordsRead;
                 if (result.Problems.Count > 0)
@@ -137,10 +142,11 @@ public static class CrashLoopCommand
         var report = new CrashLoopReport(
             "crash-loop", options.Seed, options.Iterations, passed, failure is null ? 0 : 1, passed + (failure is null ? 0 : 1),
             stats.RecordsAcked, stats.RecordsUnknown, stats.RecordsRefused, recordsVerified, recordsRead, stats.ControlAcked, stats.ControlUnknown,
-            restartTimes.Count == 0 ? 0 : restartTimes.Average(), restartTimes.Count == 0 ? 0 : restartTimes.Max(), failure,
+            restartTimes.Count == 0 ? 0 : restartTimes.Average(), restartTimes.Count == 0 ? 0 : restartTimes.Max(),
+            Math.Round(loadTime.TotalSeconds, 1), Math.Round(restartTimes.Sum() / 1000, 1), Math.Round(verifyTime.TotalSeconds, 1), failure,
             ScenarioEnvironment.Current(stopwatch.Elapsed));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"crash-loop: {report.Kills} SIGKILLs; records acknowledged {report.RecordsAcknowledged}, unanswered {report.RecordsUnanswered}, refused {report.RecordsRefused}; acknowledged records re-verified {report.AcknowledgedRecordsVerified} (read back {report.RecordsRead}); stream changes acknowledged {report.StreamChangesAcknowledged}; restart mean {report.RestartMeanMs:0} ms, max {report.RestartMaxMs:0} ms; {stopwatch.Elapsed.TotalSeconds:0.0} s"));
+            $"crash-loop: {report.Kills} SIGKILLs; records acknowledged {report.RecordsAcknowledged}, unanswered {report.RecordsUnanswered}, refused {report.RecordsRefused}; acknowledged records re-verified {report.AcknowledgedRecordsVerified} (read back {report.RecordsRead}); stream changes acknowledged {report.StreamChangesAcknowledged}; restart mean {report.RestartMeanMs:0} ms, max {report.RestartMaxMs:0} ms; {stopwatch.Elapsed.TotalSeconds:0.0} s (load and kill {report.LoadSeconds:0.0} s, restarts {report.RestartSeconds:0.0} s, verification {report.VerifySeconds:0.0} s)"));
         if (!stats.ControlRefusals.IsEmpty)
         {
             output.WriteLine($"crash-loop: stream changes refused (expected under concurrent changes): {string.Join(", ", stats.ControlRefusals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
@@ -173,5 +179,6 @@ public sealed record CrashLoopOptions(int Iterations, int Seed, int Clients, int
 public sealed record CrashLoopReport(
     string Scenario, int Seed, int Iterations, int Passed, int Failed, int Kills,
     long RecordsAcknowledged, long RecordsUnanswered, long RecordsRefused, long AcknowledgedRecordsVerified, long RecordsRead,
-    long StreamChangesAcknowledged, long StreamChangesUnanswered, double RestartMeanMs, double RestartMaxMs, string? Failure,
+    long StreamChangesAcknowledged, long StreamChangesUnanswered, double RestartMeanMs, double RestartMaxMs,
+    double LoadSeconds, double RestartSeconds, double VerifySeconds, string? Failure,
     ScenarioEnvironment Environment);
