@@ -125,7 +125,7 @@ public static class CrashLoopCommand
                 }
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or TimeoutException or OperationCanceledException)
         {
             failure = $"iteration {passed}: {e.GetType().Name}: {e.Message}";
         }

@@ -93,7 +93,7 @@ public static class DiskFaultsCommand
         {
             await run(check).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or TimeoutException or OperationCanceledException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             check.Check("the case runs", false, $"{e.GetType().Name}: {e.Message}");
         }
