@@ -20,6 +20,7 @@ public static class CrashLoopCommand
         var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
         var clients = new Option<int>("--clients") { Description = "concurrent putting clients", DefaultValueFactory = _ => 4 };
         var roll = new Option<int>("--roll") { Description = "start a fresh data directory every N iterations (keeps verification short)", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var recoveryKillMax = new Option<int>("--recovery-kill-max-ms") { Description = "one restart in four is killed at a random 0..MS after it starts", DefaultValueFactory = _ => 1500, HelpName = "MS" };
         var killMax = new Option<int>("--kill-max-ms") { Description = "SIGKILL at a random 0..MS after the first acknowledged put", DefaultValueFactory = _ => 300, HelpName = "MS" };
         var serverDll = new Option<string?>("--server-dll") { Description = "the CLI's runnel.dll (default: engine/Runnel.Cli/bin/Release/net10.0/runnel.dll)", HelpName = "FILE" };
         var device = new Option<string>("--device") { Description = "the server's --device", DefaultValueFactory = _ => "auto", HelpName = "auto|iouring|portable" };
@@ -27,11 +28,11 @@ public static class CrashLoopCommand
         var work = new Option<string?>("--work-dir") { Description = "where data directories and server logs go (default: a new temp directory, removed on success)", HelpName = "DIR" };
         var command = new Command("crash-loop", "SIGKILL the real server during acknowledged puts and stream changes, restart it, verify everything acknowledged")
         {
-            iterations, seed, json, clients, roll, killMax, serverDll, device, work,
+            iterations, seed, json, clients, roll, killMax, recoveryKillMax, serverDll, device, work,
         };
         command.SetAction(async (parse, _) => await RunAsync(new CrashLoopOptions(
             parse.GetValue(iterations), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(clients), Math.Max(1, parse.GetValue(roll)),
-            parse.GetValue(killMax), parse.GetValue(serverDll), parse.GetValue(device)!, parse.GetValue(work)), parse.GetValue(json)).ConfigureAwait(false));
+            parse.GetValue(killMax), parse.GetValue(recoveryKillMax), parse.GetValue(serverDll), parse.GetValue(device)!, parse.GetValue(work)), parse.GetValue(json)).ConfigureAwait(false));
         return command;
     }
 
@@ -52,6 +53,7 @@ public static class CrashLoopCommand
         long recordsVerified = 0;
         long recordsRead = 0;
         int passed = 0;
+        int recoveryKills = 0, recoveryKillsBeforeListening = 0;
         string? failure = null;
         string[] serverArguments = ["--limits", "off", "--create-stream-ms", "0", "--delete-stream-ms", "300", "--update-stream-ms", "0", "--device", options.Device, "--log-level", "warning"];
         var timeout = TimeSpan.FromSeconds(60);
@@ -90,6 +92,15 @@ public static class CrashLoopCommand
                 loadTime += load.Elapsed;
                 client!.Dispose();
                 victim.Dispose();
+
+                // One restart in four is itself killed at a random moment (often during recovery), then restarted.
+                if (random.Next(4) == 0)
+                {
+                    int recoveryKillMs = random.Next(0, options.RecoveryKillMaxMs + 1);
+                    bool listening = await CrashLoopServer.StartAndKillAsync(dll, dataDirectory, serverArguments, logPath, TimeSpan.FromMilliseconds(recoveryKillMs)).ConfigureAwait(false);
+                    recoveryKills++;
+                    recoveryKillsBeforeListening += listening ? 0 : 1;
+                }
 
                 // Restart on the same data directory and verify.
                 var restart = Stopwatch.StartNew();
@@ -141,12 +152,12 @@ public static class CrashLoopCommand
 
         var report = new CrashLoopReport(
             "crash-loop", options.Seed, options.Iterations, passed, failure is null ? 0 : 1, passed + (failure is null ? 0 : 1),
-            stats.RecordsAcked, stats.RecordsUnknown, stats.RecordsRefused, recordsVerified, recordsRead, stats.ControlAcked, stats.ControlUnknown,
+            recoveryKills, recoveryKillsBeforeListening, stats.RecordsAcked, stats.RecordsUnknown, stats.RecordsRefused, recordsVerified, recordsRead, stats.ControlAcked, stats.ControlUnknown,
             restartTimes.Count == 0 ? 0 : restartTimes.Average(), restartTimes.Count == 0 ? 0 : restartTimes.Max(),
             Math.Round(loadTime.TotalSeconds, 1), Math.Round(restartTimes.Sum() / 1000, 1), Math.Round(verifyTime.TotalSeconds, 1), failure,
             ScenarioEnvironment.Current(stopwatch.Elapsed));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"crash-loop: {report.Kills} SIGKILLs; records acknowledged {report.RecordsAcknowledged}, unanswered {report.RecordsUnanswered}, refused {report.RecordsRefused}; acknowledged records re-verified {report.AcknowledgedRecordsVerified} (read back {report.RecordsRead}); stream changes acknowledged {report.StreamChangesAcknowledged}; restart mean {report.RestartMeanMs:0} ms, max {report.RestartMaxMs:0} ms; {stopwatch.Elapsed.TotalSeconds:0.0} s (load and kill {report.LoadSeconds:0.0} s, restarts {report.RestartSeconds:0.0} s, verification {report.VerifySeconds:0.0} s)"));
+            $"crash-loop: {report.Kills} SIGKILLs under load and {report.RecoveryKills} during restarts ({report.RecoveryKillsBeforeListening} before the server listened); records acknowledged {report.RecordsAcknowledged}, unanswered {report.RecordsUnanswered}, refused {report.RecordsRefused}; acknowledged records re-verified {report.AcknowledgedRecordsVerified} (read back {report.RecordsRead}); stream changes acknowledged {report.StreamChangesAcknowledged}; restart mean {report.RestartMeanMs:0} ms, max {report.RestartMaxMs:0} ms; {stopwatch.Elapsed.TotalSeconds:0.0} s (load and kill {report.LoadSeconds:0.0} s, restarts {report.RestartSeconds:0.0} s, verification {report.VerifySeconds:0.0} s)"));
         if (!stats.ControlRefusals.IsEmpty)
         {
             output.WriteLine($"crash-loop: stream changes refused (expected under concurrent changes): {string.Join(", ", stats.ControlRefusals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
@@ -173,11 +184,11 @@ public static class CrashLoopCommand
 }
 
 /// <summary>The options of one <c>crash-loop</c> run.</summary>
-public sealed record CrashLoopOptions(int Iterations, int Seed, int Clients, int Roll, int KillMaxMs, string? ServerDll, string Device, string? WorkDirectory);
+public sealed record CrashLoopOptions(int Iterations, int Seed, int Clients, int Roll, int KillMaxMs, int RecoveryKillMaxMs, string? ServerDll, string Device, string? WorkDirectory);
 
 /// <summary>The JSON report of a <c>crash-loop</c> run.</summary>
 public sealed record CrashLoopReport(
-    string Scenario, int Seed, int Iterations, int Passed, int Failed, int Kills,
+    string Scenario, int Seed, int Iterations, int Passed, int Failed, int Kills, int RecoveryKills, int RecoveryKillsBeforeListening,
     long RecordsAcknowledged, long RecordsUnanswered, long RecordsRefused, long AcknowledgedRecordsVerified, long RecordsRead,
     long StreamChangesAcknowledged, long StreamChangesUnanswered, double RestartMeanMs, double RestartMaxMs,
     double LoadSeconds, double RestartSeconds, double VerifySeconds, string? Failure,

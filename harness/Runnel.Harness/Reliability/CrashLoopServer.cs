@@ -79,8 +79,12 @@ internal sealed partial class CrashLoopServer : IDisposable
     /// <param name="logPath">A file to append the process's output to, or null.</param>
     /// <param name="timeout">How long to wait for the server to answer.</param>
     /// <exception cref="InvalidOperationException">The server exited or did not answer in time; the message has its output.</exception>
-    public static async Task<CrashLoopServer> StartAsync(string serverDll, string dataDirectory, IReadOnlyList<string> extraArguments,
+    public static Task<CrashLoopServer> StartAsync(string serverDll, string dataDirectory, IReadOnlyList<string> extraArguments,
         IReadOnlyList<string>? wrapper, IReadOnlyDictionary<string, string>? environment, string? logPath, TimeSpan timeout)
+        => StartCoreAsync(serverDll, dataDirectory, extraArguments, wrapper, environment, logPath, timeout, null);
+
+    private static async Task<CrashLoopServer> StartCoreAsync(string serverDll, string dataDirectory, IReadOnlyList<string> extraArguments,
+        IReadOnlyList<string>? wrapper, IReadOnlyDictionary<string, string>? environment, string? logPath, TimeSpan timeout, TimeSpan? killAfter)
     {
         var info = new ProcessStartInfo
         {
@@ -115,6 +119,11 @@ internal sealed partial class CrashLoopServer : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (killAfter is { } delay)
+        {
+            await Task.Delay(delay).ConfigureAwait(false);
+            return server; // the caller kills it wherever it got to
+        }
         try
         {
             server.Endpoint = await server._endpoint.Task.WaitAsync(timeout).ConfigureAwait(false);
@@ -127,6 +136,20 @@ internal sealed partial class CrashLoopServer : IDisposable
             server.Dispose();
             throw new InvalidOperationException($"runnel serve did not start ({e.Message}); its output:\n{server.Output}", e);
         }
+    }
+
+    /// <summary>
+    /// Starts the server and SIGKILLs it after <paramref name="delay"/>, whether or not it has finished opening the
+    /// data directory (a crash during recovery); returns whether it had printed its endpoint by then.
+    /// </summary>
+    public static async Task<bool> StartAndKillAsync(string serverDll, string dataDirectory, IReadOnlyList<string> extraArguments,
+        string? logPath, TimeSpan delay)
+    {
+        var starting = StartCoreAsync(serverDll, dataDirectory, extraArguments, null, null, logPath, TimeSpan.FromMinutes(2), delay);
+        using CrashLoopServer server = await starting.ConfigureAwait(false);
+        bool listening = server._endpoint.Task.IsCompletedSuccessfully;
+        server.Kill();
+        return listening;
     }
 
     /// <summary>SIGKILL, at once, to the started process (and to the server under a wrapper); waits for the exit.</summary>
