@@ -90,12 +90,28 @@ public sealed class RunnelServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Limits.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options, certificate));
 
-        StreamEngine engine = StreamEngine.Open(options.Streams, new FileStreamStorage(dataDirectory, options.DeviceFactory));
+        // A shard log that fail-stops is logged once, naming the file (the logger exists once the app is built).
+        ILogger? failureLogger = null;
+        Action<StorageFailure>? storageFailed = options.Streams.StorageFailed;
+        StreamsOptions streams = options.Streams with
+        {
+            StorageFailed = failure =>
+            {
+                if (failureLogger is { } log)
+                {
+                    string file = Path.Combine(dataDirectory, failure.Directory, failure.FileName ?? "");
+                    ServerLog.StorageFailed(log, failure.Exception, file, failure.Exception.InnerException?.Message ?? failure.Exception.Message, failure.ShardId, failure.StreamName);
+                }
+                storageFailed?.Invoke(failure);
+            },
+        };
+        StreamEngine engine = StreamEngine.Open(streams, new FileStreamStorage(dataDirectory, options.DeviceFactory));
         WebApplication? app = null;
         try
         {
             app = builder.Build();
             ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runnel.Server");
+            failureLogger = logger;
             await CreateInitialStreamsAsync(engine, options.InitialStreams, logger, cancellationToken).ConfigureAwait(false);
             var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping);
             app.Run(handler.InvokeAsync);

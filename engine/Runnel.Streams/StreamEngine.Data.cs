@@ -22,6 +22,9 @@ public sealed partial class StreamEngine
     private const int MaxBackpressureWaits = 1000;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
+    // Logs whose fail-stop was reported (StorageFailed is called once per log); only failed logs, so it stays small.
+    private readonly HashSet<ShardLog> _reportedFailures = [];
+
     /// <summary>PutRecord: routes by ExplicitHashKey or MD5 of the partition key; completes once durable.</summary>
     public async ValueTask<PutRecordResult> PutRecordAsync(
         StreamRef stream,
@@ -400,9 +403,33 @@ public sealed partial class StreamEngine
             }
             catch (LogFailedException e)
             {
+                ReportStorageFailure(state, shard, e);
                 throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
             }
         }
+    }
+
+    /// <summary>Tells <see cref="StreamsOptions.StorageFailed"/>, once per log, that a device error fail-stopped it.</summary>
+    private void ReportStorageFailure(StreamState state, ShardState shard, LogFailedException failure)
+    {
+        Action<StorageFailure>? report = _options.StorageFailed;
+        StorageIOException? device = null;
+        for (Exception? cause = failure.InnerException; cause is not null && device is null; cause = cause.InnerException)
+        {
+            device = cause as StorageIOException;
+        }
+        if (report is null || failure.InnerException is null)
+        {
+            return; // no one to tell, or a log closed by the engine itself (not a device failure)
+        }
+        lock (_reportedFailures)
+        {
+            if (!_reportedFailures.Add(shard.Log))
+            {
+                return;
+            }
+        }
+        report(new StorageFailure(state.Name, shard.Id.ToString(), ShardDirectory(state.Document, shard.Index), device?.FileName, device?.Errno ?? 0, failure));
     }
 
     /// <summary>The stream's on-demand capacity (if any), then the shard's limits; both or neither are charged.</summary>

@@ -39,6 +39,12 @@ public sealed record StreamsOptions
     /// <summary>The template for every shard's log (segment size, index interval); retention comes from the stream.</summary>
     public ShardLogOptions ShardLog { get; init; } = new();
 
+    /// <summary>
+    /// Called once per shard log that fail-stops after a device error (the server logs it, naming the file); null to
+    /// report nothing. Runs on the thread of the request that saw the failure, so it must be quick and must not throw.
+    /// </summary>
+    public Action<StorageFailure>? StorageFailed { get; init; }
+
     /// <summary>Checks the values.</summary>
     public void Validate()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Reliability;
 using Runnel.Harness.Scenarios.Cost;
 using Runnel.Harness.Scenarios.HotShard;
 using Runnel.Harness.Scenarios.OnDemand;
@@ -9,7 +10,7 @@ using Runnel.Harness.Scenarios.ShardLimits;
 namespace Runnel.Harness;
 
 /// <summary>The harness's entry point: <c>dotnet run -c Release --project harness/Runnel.Harness -- compare-log [--quick] [--json FILE]</c>,
-/// <c>shard-limits [--json FILE] [--seconds 60]</c> and <c>on-demand [--json FILE] [--days N]</c>.</summary>
+/// <c>shard-limits</c>, <c>on-demand</c>, <c>resharding-under-load</c>, <c>hot-shard</c>, <c>cost</c> and the reliability commands (see the README).</summary>
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen scenario.</summary>
@@ -23,6 +24,9 @@ public static class Program
             ReshardingCommand.Create(),
             HotShardCommand.Create(),
             CostCommand.Create(),
+            // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
+            CrashLoopCommand.Create(),
+            DiskFaultsCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
