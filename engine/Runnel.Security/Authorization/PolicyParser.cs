@@ -6,6 +6,7 @@ namespace Runnel.Security.Authorization;
 /// <summary>
 /// Reads an IAM policy document (JSON) into a <see cref="PolicyDocument"/>, or throws
 /// <see cref="PolicyParseException"/> naming the first problem and where it is (<c>Statement[2].Action</c>).
+/// An empty statement array is accepted (the policy then allows and denies nothing).
 /// Accepted: <c>Version</c> (<c>2012-10-17</c> or <c>2008-10-17</c>), <c>Id</c>, <c>Statement</c> as one object or an
 /// array; per statement <c>Sid</c>, <c>Effect</c>, <c>Principal</c>/<c>NotPrincipal</c> (resource policies only, and
 /// required there), <c>Action</c>/<c>NotAction</c>, <c>Resource</c>/<c>NotResource</c>, <c>Condition</c>. Element
@@ -105,10 +106,6 @@ public static partial class PolicyParser
                     throw Fail($"{where} must be an object.");
                 }
                 statements.Add(Statement(item, kind, where));
-            }
-            if (statements.Count == 0)
-            {
-                throw Fail("Statement must not be empty.");
             }
         }
         else
