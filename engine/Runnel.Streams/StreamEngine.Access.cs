@@ -25,8 +25,8 @@ public sealed partial class StreamEngine
             {
                 (StreamState stream, ConsumerDocument? consumer) = ResolveResource(resourceArn);
                 return consumer is null
-                    ? new ResourceAccess(StreamArn(stream.Name), stream.Document.ResourcePolicy, new Dictionary<string, string>(stream.Document.Tags, StringComparer.Ordinal))
-                    : new ResourceAccess(ConsumerArn(stream, consumer), consumer.ResourcePolicy, new Dictionary<string, string>(consumer.Tags, StringComparer.Ordinal));
+                    ? new ResourceAccess(StreamArn(stream.Name), stream.Document.ResourcePolicy, Snapshot(stream.Document.Tags))
+                    : new ResourceAccess(ConsumerArn(stream, consumer), consumer.ResourcePolicy, Snapshot(consumer.Tags));
             }
             catch (KinesisException)
             {
@@ -59,6 +59,12 @@ public sealed partial class StreamEngine
             }
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, string> s_noTags = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>A copy of the tags (the catalog's dictionary changes under _lock), or a shared empty one.</summary>
+    private static IReadOnlyDictionary<string, string> Snapshot(SortedDictionary<string, string> tags)
+        => tags.Count == 0 ? s_noTags : new Dictionary<string, string>(tags, StringComparer.Ordinal);
 
     private string ConsumerArn(StreamState stream, ConsumerDocument consumer)
         => string.Create(CultureInfo.InvariantCulture, $"{StreamArn(stream.Name)}/consumer/{consumer.Name}:{consumer.CreatedSeconds}");

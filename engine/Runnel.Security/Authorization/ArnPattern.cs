@@ -20,26 +20,26 @@ public static class ArnPattern
         {
             return true;
         }
-        string[] patternParts = pattern.Split(':', Parts);
-        string[] arnParts = arn.Split(':', Parts);
-        if (patternParts.Length != Parts || arnParts.Length != Parts)
+        ReadOnlySpan<char> p = pattern;
+        ReadOnlySpan<char> a = arn;
+        for (int part = 0; part < Parts - 1; part++)
         {
-            return false;
-        }
-        for (int i = 0; i < Parts; i++)
-        {
-            if (!WildcardPattern.Matches(patternParts[i], arnParts[i], ignoreCase: false))
+            int pc = p.IndexOf(':');
+            int ac = a.IndexOf(':');
+            if (pc < 0 || ac < 0 || !WildcardPattern.Matches(p[..pc], a[..ac], ignoreCase: false))
             {
                 return false;
             }
+            p = p[(pc + 1)..];
+            a = a[(ac + 1)..];
         }
-        return true;
+        return WildcardPattern.Matches(p, a, ignoreCase: false);
     }
 
     /// <summary>Whether <paramref name="text"/> has the six parts of an ARN and starts with <c>arn:</c>.</summary>
     public static bool IsArn(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.StartsWith("arn:", StringComparison.Ordinal) && text.Split(':', Parts).Length == Parts;
+        return text.StartsWith("arn:", StringComparison.Ordinal) && text.AsSpan().Count(':') >= Parts - 1;
     }
 }

@@ -16,9 +16,9 @@ public static class ConditionEvaluator
     public static bool All(IReadOnlyList<PolicyCondition> conditions, ConditionContext context)
     {
         ArgumentNullException.ThrowIfNull(conditions);
-        foreach (PolicyCondition condition in conditions)
+        for (int i = 0; i < conditions.Count; i++)
         {
-            if (!Holds(condition, context))
+            if (!Holds(conditions[i], context))
             {
                 return false;
             }
@@ -35,21 +35,52 @@ public static class ConditionEvaluator
         if (condition.Operator == ConditionOperator.Null)
         {
             bool absent = !present || values.Count == 0;
-            return condition.Values.Any(v => ConditionValues.TryParseBool(v, out bool wantAbsent) && wantAbsent == absent);
+            foreach (string value in condition.Values)
+            {
+                if (ConditionValues.TryParseBool(value, out bool wantAbsent) && wantAbsent == absent)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
         switch (condition.Qualifier)
         {
             case SetQualifier.ForAnyValue:
-                return present && values.Any(v => Passes(condition, v));
+                return present && Some(condition, values);
             case SetQualifier.ForAllValues:
-                return !present || values.All(v => Passes(condition, v));
+                return !present || Every(condition, values);
             default:
                 if (!present || values.Count == 0)
                 {
                     return condition.IfExists || condition.IsNegated;
                 }
-                return condition.IsNegated ? values.All(v => Passes(condition, v)) : values.Any(v => Passes(condition, v));
+                return condition.IsNegated ? Every(condition, values) : Some(condition, values);
         }
+    }
+
+    private static bool Some(PolicyCondition condition, IReadOnlyList<string> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (Passes(condition, values[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool Every(PolicyCondition condition, IReadOnlyList<string> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!Passes(condition, values[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether one request value passes the test: matches some policy value (positive operators) or none
@@ -57,12 +88,20 @@ public static class ConditionEvaluator
     private static bool Passes(PolicyCondition condition, string requestValue)
     {
         bool any = false;
-        foreach (string policyValue in condition.Values)
+        if (condition.Operator is ConditionOperator.IpAddress or ConditionOperator.NotIpAddress)
         {
-            if (Matches(condition.Operator, policyValue, requestValue))
+            any = IPAddress.TryParse(requestValue, out IPAddress? address) && condition.InAnyBlock(address);
+        }
+        else
+        {
+            IReadOnlyList<string> policyValues = condition.Values;
+            for (int i = 0; i < policyValues.Count; i++)
             {
-                any = true;
-                break;
+                if (Matches(condition.Operator, policyValues[i], requestValue))
+                {
+                    any = true;
+                    break;
+                }
             }
         }
         return condition.IsNegated ? !any : any;

@@ -26,10 +26,12 @@ public static class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(identityPolicies);
         ArgumentNullException.ThrowIfNull(request);
         bool identityAllows = false;
-        foreach (PolicyDocument policy in identityPolicies)
+        for (int p = 0; p < identityPolicies.Count; p++)
         {
-            foreach (PolicyStatement statement in policy.Statements)
+            IReadOnlyList<PolicyStatement> statements = identityPolicies[p].Statements;
+            for (int s = 0; s < statements.Count; s++)
             {
+                PolicyStatement statement = statements[s];
                 if (Applies(statement, request) != PrincipalMatch.None)
                 {
                     if (statement.Effect == PolicyEffect.Deny)
@@ -43,8 +45,10 @@ public static class PolicyEvaluator
         PrincipalMatch resourceAllows = PrincipalMatch.None;
         if (resourcePolicy is not null)
         {
-            foreach (PolicyStatement statement in resourcePolicy.Statements)
+            IReadOnlyList<PolicyStatement> statements = resourcePolicy.Statements;
+            for (int s = 0; s < statements.Count; s++)
             {
+                PolicyStatement statement = statements[s];
                 PrincipalMatch match = Applies(statement, request);
                 if (match != PrincipalMatch.None)
                 {
@@ -102,8 +106,9 @@ public static class PolicyEvaluator
 
     private static bool AnyMatches(IReadOnlyList<string> patterns, string value, bool isAction)
     {
-        foreach (string pattern in patterns)
+        for (int i = 0; i < patterns.Count; i++)
         {
+            string pattern = patterns[i];
             if (isAction ? WildcardPattern.Matches(pattern, value, ignoreCase: true) : ArnPattern.Matches(pattern, value))
             {
                 return true;
