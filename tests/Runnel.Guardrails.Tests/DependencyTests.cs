@@ -54,7 +54,7 @@ public class DependencyTests
     {
         string[] names = typeof(RunnelServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(n => n.StartsWith("Runnel.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["Runnel.Model", "Runnel.Protocol", "Runnel.Streams"], names.Where(n => n != "Runnel.Storage"));
+        Assert.Equal(["Runnel.Model", "Runnel.Protocol", "Runnel.Security", "Runnel.Streams"], names.Where(n => n != "Runnel.Storage"));
     }
 
     [Fact]
