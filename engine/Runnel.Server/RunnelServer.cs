@@ -4,6 +4,7 @@ using Runnel.Server.Hosting;
 using Runnel.Server.Http;
 using Runnel.Server.Tls;
 using Runnel.Streams;
+using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Storage;
 
@@ -90,7 +91,9 @@ public sealed class RunnelServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Limits.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options, certificate));
 
-        StreamEngine engine = StreamEngine.Open(options.Streams, new FileStreamStorage(dataDirectory, options.DeviceFactory));
+        var storage = new FileStreamStorage(dataDirectory, options.DeviceFactory);
+        KeyService keys = KeyService.Open(storage.KeysDirectory, options.KeyPassphrase, options.Streams.Region, options.Streams.AccountId);
+        StreamEngine engine = StreamEngine.Open(options.Streams, storage, keys: keys);
         WebApplication? app = null;
         try
         {

@@ -21,4 +21,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(6, LogLevel.Information, "Stopped; the engine is closed")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Error, "Operation {Operation} answered InternalFailureException")]
+    public static partial void InternalFailure(ILogger logger, Exception exception, string operation);
 }

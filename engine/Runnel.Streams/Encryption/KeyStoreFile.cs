@@ -199,7 +199,7 @@ internal sealed class KeyStoreFile
             string octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
             throw new KeyStoreException(
                 $"The key file {FilePath} is accessible to other users (mode {octal}); refusing to use its keys. " +
-                $"Restrict it with `chmod 600 {FilePath}`, or seal it with a passphrase (RUNNEL_KEY_PASSPHRASE or --key-passphrase).");
+                $"Restrict it with `chmod 600 {FilePath}`, or seal it with a passphrase (RUNNEL_KEY_PASSPHRASE or --key-passphrase-file).");
         }
     }
 
@@ -234,7 +234,7 @@ internal sealed class KeyStoreFile
         if (_passphrase is null)
         {
             throw new KeyStoreException(
-                $"The key file {FilePath} is sealed with a passphrase; give it with RUNNEL_KEY_PASSPHRASE or --key-passphrase.");
+                $"The key file {FilePath} is sealed with a passphrase; give it with RUNNEL_KEY_PASSPHRASE or --key-passphrase-file.");
         }
         if (store.Kdf != "PBKDF2-HMAC-SHA256" || store.Iterations < 1)
         {
