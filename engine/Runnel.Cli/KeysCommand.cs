@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Runnel.Streams.Encryption;
@@ -35,10 +36,10 @@ internal static class KeysCommand
         var alias = new Option<string?>("--alias") { Description = "an alias for the new key: alias/NAME", HelpName = "alias/NAME" };
         var description = new Option<string?>("--description") { Description = "a description of the new key", HelpName = "TEXT" };
         var create = new Command("create", "Create a master key (and optionally its alias)") { alias, description };
-        create.SetAction(parse => Run(parse, keys => Print(keys.Create(parse.GetValue(alias), parse.GetValue(description)))));
+        create.SetAction(parse => Run(parse, keys => Print(parse, keys.Create(parse.GetValue(alias), parse.GetValue(description)))));
 
         var list = new Command("list", "List the master keys");
-        list.SetAction(parse => Run(parse, keys => PrintList(keys.List())));
+        list.SetAction(parse => Run(parse, keys => PrintList(parse, keys.List())));
 
         var root = new Command("keys", "Manage the master keys of encryption at rest (a local stand-in for KMS)")
         {
@@ -54,7 +55,7 @@ internal static class KeysCommand
         {
             var key = new Argument<string>("KEY") { Description = "key id, key ARN, alias/NAME or alias ARN" };
             var command = new Command(name, help) { key };
-            command.SetAction(parse => Run(parse, keys => Print(action(keys, parse.GetValue(key)!))));
+            command.SetAction(parse => Run(parse, keys => Print(parse, action(keys, parse.GetValue(key)!))));
             return command;
         }
 
@@ -72,31 +73,34 @@ internal static class KeysCommand
             }
             catch (KinesisException e)
             {
-                Console.Error.WriteLine($"runnel keys: {e.ErrorType}: {e.Message}");
+                parse.InvocationConfiguration.Error.WriteLine($"runnel keys: {e.ErrorType}: {e.Message}");
                 return 1;
             }
             catch (Exception e) when (e is KeyStoreException or ArgumentException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"runnel keys: {e.Message}");
+                parse.InvocationConfiguration.Error.WriteLine($"runnel keys: {e.Message}");
                 return 2;
             }
         }
     }
 
-    private static void Print(KeyDescription key)
+    private static void Print(ParseResult parse, KeyDescription key)
     {
-        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), s_output);
-        writer.WriteStartObject();
-        writer.WritePropertyName("KeyMetadata");
-        Write(writer, key);
-        writer.WriteEndObject();
-        writer.Flush();
-        Console.WriteLine();
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, s_output))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("KeyMetadata");
+            Write(writer, key);
+            writer.WriteEndObject();
+        }
+        parse.InvocationConfiguration.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    private static void PrintList(IReadOnlyList<KeyDescription> keys)
+    private static void PrintList(ParseResult parse, IReadOnlyList<KeyDescription> keys)
     {
-        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), s_output);
+        using var buffer = new MemoryStream();
+        using var writer = new Utf8JsonWriter(buffer, s_output);
         writer.WriteStartObject();
         writer.WriteStartArray("Keys");
         foreach (KeyDescription key in keys)
@@ -106,7 +110,7 @@ internal static class KeysCommand
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
-        Console.WriteLine();
+        parse.InvocationConfiguration.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     private static void Write(Utf8JsonWriter writer, KeyDescription key)
