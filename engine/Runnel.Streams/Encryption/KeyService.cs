@@ -30,6 +30,9 @@ public sealed class KeyService
     private readonly TimeProvider _time;
     private KeyStoreDocument _document;
 
+    // Key id to enabled, rebuilt whenever _document changes and never mutated after: reads need no lock.
+    private volatile Dictionary<Guid, bool> _states = [];
+
     private KeyService(KeyStoreFile? file, KeyStoreDocument document, string region, string accountId, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
@@ -38,6 +41,7 @@ public sealed class KeyService
             throw new ArgumentException("The account id must be 12 digits.", nameof(accountId));
         }
         (_file, _document, Region, AccountId, _time) = (file, document, region, accountId, time);
+        PublishStates();
     }
 
     /// <summary>The region in key ARNs.</summary>
@@ -158,6 +162,7 @@ public sealed class KeyService
                     return false;
                 }
                 _document = _file.Load() ?? new KeyStoreDocument();
+                PublishStates();
                 return true;
             }
             catch (KeyStoreException)
@@ -201,13 +206,16 @@ public sealed class KeyService
         }
     }
 
-    /// <summary>Whether the key exists and is enabled now (KMS errors otherwise).</summary>
+    /// <summary>Whether the key exists and is enabled now (KMS errors otherwise). Lock-free: called per record read.</summary>
     internal void RequireUsable(Guid keyId)
     {
-        string id = keyId.ToString("D");
-        lock (_lock)
+        if (!_states.TryGetValue(keyId, out bool enabled))
         {
-            RequireEnabled(_document.Keys.Find(k => k.Id == id) ?? throw KeyNotFound(id));
+            throw KeyNotFound(keyId.ToString("D"));
+        }
+        if (!enabled)
+        {
+            throw new KinesisException(KinesisErrorCode.KMSDisabled, $"{KeyArn(keyId.ToString("D"))} is disabled.");
         }
     }
 
@@ -266,7 +274,21 @@ public sealed class KeyService
             {
                 _document = _file.Update(change);
             }
+            PublishStates();
         }
+    }
+
+    private void PublishStates()
+    {
+        var states = new Dictionary<Guid, bool>();
+        foreach (MasterKeyDocument key in _document.Keys)
+        {
+            if (Guid.TryParseExact(key.Id, "D", out Guid id))
+            {
+                states[id] = key.Enabled;
+            }
+        }
+        _states = states;
     }
 
     private void EnsureAwsManaged(string keyId)
