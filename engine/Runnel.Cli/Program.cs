@@ -11,6 +11,7 @@ public static class Program
         var root = new RootCommand("Runnel: a local, Kinesis-compatible streaming engine")
         {
             ServeCommand.Create(),
+            KeysCommand.Create(),
         };
         // serve handles SIGINT/SIGTERM itself and may need longer than System.CommandLine's 2-second grace to
         // finish the requests in flight, so its termination handling is off.

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
+using Runnel.Streams.Encryption;
 
 namespace Runnel.Cli;
 
@@ -36,11 +37,13 @@ internal static class ServeCommand
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
         var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, info, warning, error (default info)", HelpName = "LEVEL" };
+        Option<string?> keyPassphraseFile = KeysCommand.PassphraseFileOption();
 
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
             subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel,
+            keyPassphraseFile,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -64,6 +67,7 @@ internal static class ServeCommand
                 Device = ServeSettings.ParseDevice(parse.GetValue(device), "--device"),
                 InitialStreams = parse.GetValue(initialStreams),
                 LogLevel = ServeSettings.ParseLogLevel(parse.GetValue(logLevel), "--log-level"),
+                KeyPassphraseFile = parse.GetValue(keyPassphraseFile),
             };
             return await RunAsync(flags, parse.GetValue(config)).ConfigureAwait(false);
         });
@@ -99,7 +103,7 @@ internal static class ServeCommand
         {
             server = await RunnelServer.StartAsync(options).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or KeyStoreException)
         {
             await Console.Error.WriteLineAsync($"runnel serve: cannot start: {e.Message}").ConfigureAwait(false);
             return 1;

@@ -35,6 +35,7 @@ internal sealed record ServeSettings
     public DeviceKind? Device { get; init; }
     public string? InitialStreams { get; init; }
     public LogLevel? LogLevel { get; init; }
+    public string? KeyPassphraseFile { get; init; }
 
     /// <summary>These settings, with every value <paramref name="lower"/> sets and this one does not.</summary>
     public ServeSettings Over(ServeSettings lower) => new()
@@ -57,6 +58,7 @@ internal sealed record ServeSettings
         Device = Device ?? lower.Device,
         InitialStreams = InitialStreams ?? lower.InitialStreams,
         LogLevel = LogLevel ?? lower.LogLevel,
+        KeyPassphraseFile = KeyPassphraseFile ?? lower.KeyPassphraseFile,
     };
 
     /// <summary>The server's options; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
@@ -75,6 +77,7 @@ internal sealed record ServeSettings
             TlsCertificatePath = TlsCert is null ? null : Path.GetFullPath(TlsCert, baseDirectory),
             TlsKeyPath = TlsKey is null ? null : Path.GetFullPath(TlsKey, baseDirectory),
             TlsCertificatePassword = Environment.GetEnvironmentVariable(EnvironmentPrefix + "TLS_CERT_PASSWORD"),
+            KeyPassphrase = KeyPassphrase(KeyPassphraseFile is null ? null : Path.GetFullPath(KeyPassphraseFile, baseDirectory)),
             Streams = streams with
             {
                 Region = Region ?? streams.Region,
@@ -90,6 +93,21 @@ internal sealed record ServeSettings
             InitialStreams = StreamSeed.ParseList(InitialStreams),
             LogLevel = LogLevel ?? Microsoft.Extensions.Logging.LogLevel.Information,
         };
+    }
+
+    /// <summary>
+    /// The passphrase sealing the key file: the first line of <paramref name="file"/> (--key-passphrase-file) when
+    /// given, else RUNNEL_KEY_PASSPHRASE, else none. Never a flag's value (argv is visible to other users).
+    /// </summary>
+    internal static string? KeyPassphrase(string? file)
+    {
+        if (file is not null)
+        {
+            string text = File.ReadAllText(file);
+            int end = text.IndexOfAny(['\r', '\n']);
+            return end < 0 ? text : text[..end];
+        }
+        return Environment.GetEnvironmentVariable(EnvironmentPrefix + "KEY_PASSPHRASE") is { Length: > 0 } value ? value : null;
     }
 
     /// <summary>The RUNNEL_* variables of <paramref name="environment"/>.</summary>
@@ -118,6 +136,7 @@ internal sealed record ServeSettings
             Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
             InitialStreams = Get("INITIAL_STREAMS"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
+            KeyPassphraseFile = Get("KEY_PASSPHRASE_FILE"),
         };
     }
 
@@ -161,6 +180,7 @@ internal sealed record ServeSettings
                 "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },
                 "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
                 "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
+                "keyPassphraseFile" => settings with { KeyPassphraseFile = Path.GetFullPath(JsonString(v, where), directory) },
                 _ => throw new FormatException($"{where} is not a setting (see README, Configuration)."),
             };
         }

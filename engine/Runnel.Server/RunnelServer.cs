@@ -4,6 +4,7 @@ using Runnel.Server.Hosting;
 using Runnel.Server.Http;
 using Runnel.Server.Tls;
 using Runnel.Streams;
+using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Storage;
 
@@ -105,7 +106,9 @@ public sealed class RunnelServer : IAsyncDisposable
                 storageFailed?.Invoke(failure);
             },
         };
-        StreamEngine engine = StreamEngine.Open(streams, new FileStreamStorage(dataDirectory, options.DeviceFactory));
+        var storage = new FileStreamStorage(dataDirectory, options.DeviceFactory);
+        KeyService keys = KeyService.Open(storage.KeysDirectory, options.KeyPassphrase, options.Streams.Region, options.Streams.AccountId);
+        StreamEngine engine = StreamEngine.Open(streams, storage, keys: keys);
         WebApplication? app = null;
         try
         {

@@ -41,6 +41,10 @@ public sealed record RunnelServerOptions
     /// <summary>The password of a PFX <see cref="TlsCertificatePath"/>, if it has one.</summary>
     public string? TlsCertificatePassword { get; init; }
 
+    /// <summary>The passphrase that seals the key file of encryption at rest (<c>keys/keys.json</c> in the data
+    /// directory); null keeps the file in clear with mode 0600.</summary>
+    public string? KeyPassphrase { get; init; }
+
     /// <summary>The engine's options (region, account, delays, shard limit, limits mode).</summary>
     public StreamsOptions Streams { get; init; } = new();
 

@@ -24,4 +24,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(7, LogLevel.Critical, "Storage failure on {File}: {Error} Shard {Shard} of stream {Stream} no longer accepts writes (fail-stop; its puts get InternalFailure); its committed records stay readable. Free space or fix the disk, then restart runnel to recover and resume writes")]
     public static partial void StorageFailed(ILogger logger, Exception exception, string file, string error, string shard, string stream);
+
+    [LoggerMessage(8, LogLevel.Error, "Operation {Operation} answered InternalFailureException")]
+    public static partial void InternalFailure(ILogger logger, Exception exception, string operation);
 }

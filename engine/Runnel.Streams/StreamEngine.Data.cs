@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Runnel.Model;
 using Runnel.Storage;
 using Runnel.Storage.Framing;
 using Runnel.Storage.Log;
 using Runnel.Streams.Capacity;
+using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
 using Runnel.Streams.Shards;
@@ -33,7 +35,7 @@ public sealed partial class StreamEngine
         string? explicitHashKey = null,
         string? sequenceNumberForOrdering = null)
     {
-        StreamState state = ResolveForData(stream);
+        (StreamState state, string? keyId) = ResolveForPut(stream);
         HashKey hashKey = ValidateRecord(state, data.Length, partitionKey, explicitHashKey, "data", "partitionKey", "explicitHashKey");
         if (sequenceNumberForOrdering is not null)
         {
@@ -46,8 +48,9 @@ public sealed partial class StreamEngine
             // Counters only grow, so every record of this shard gets a number above any earlier one: the
             // guarantee SequenceNumberForOrdering asks for holds without waiting.
         }
-        (ShardState shard, AppendResult result) = await AppendAsync(state, hashKey, partitionKey, data).ConfigureAwait(false);
-        return new PutRecordResult(shard.Id, shard.SequenceOf(result.Sequence), state.Document.EncryptionType);
+        MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
+        (ShardState shard, AppendResult result) = await AppendAsync(state, hashKey, partitionKey, data, master).ConfigureAwait(false);
+        return new PutRecordResult(shard.Id, shard.SequenceOf(result.Sequence), master is null ? "NONE" : "KMS");
     }
 
     /// <summary>
@@ -66,7 +69,7 @@ public sealed partial class StreamEngine
             throw KinesisException.ValidationFailed($"[{records.Count} records]", "records",
                 $"Member must have length less than or equal to {MaxPutRecordsCount}");
         }
-        StreamState state = ResolveForData(stream);
+        (StreamState state, string? keyId) = ResolveForPut(stream);
         var keys = new HashKey[records.Count];
         long total = 0;
         for (int i = 0; i < records.Count; i++)
@@ -82,10 +85,11 @@ public sealed partial class StreamEngine
             throw KinesisException.Invalid("Records size exceeds 10 MB limit");
         }
 
+        MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
         var pending = new Task<(ShardState, AppendResult)>[records.Count];
         for (int i = 0; i < records.Count; i++)
         {
-            pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data).AsTask();
+            pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
         }
         var results = new PutRecordsResultEntry[records.Count];
         int failed = 0;
@@ -107,7 +111,7 @@ public sealed partial class StreamEngine
                 failed++;
             }
         }
-        return new PutRecordsResult(failed, results, state.Document.EncryptionType);
+        return new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS");
     }
 
     /// <summary>GetShardIterator: a signed, 5-minute position in one shard (any of the five types).</summary>
@@ -234,6 +238,7 @@ public sealed partial class StreamEngine
         bool atTip = false;
         ulong? stoppedAt = null; // the counter to resume from when the 10 MiB cap cut a batch short
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        byte[]? plaintext = null; // decrypted records, when the shard has encrypted ones
         try
         {
             while (stoppedAt is null && records.Count < maxRecords)
@@ -252,18 +257,26 @@ public sealed partial class StreamEngine
                     {
                         continue; // expired: retention drops whole segments, but expired records are never served
                     }
-                    long size = frame.Data.Length + frame.PartitionKey.Length;
+                    bool encrypted = frame.IsEncrypted;
+                    long size = frame.Data.Length + frame.PartitionKey.Length - (encrypted ? RecordEnvelope.HeaderLength : 0);
                     if (records.Count > 0 && bytes + size > maxBytes)
                     {
                         stoppedAt = frame.Sequence;
                         break;
                     }
-                    records.Add(new KinesisRecord(
-                        shard.SequenceOf(frame.Sequence),
-                        DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
-                        frame.Data.ToArray(),
-                        s_strictUtf8.GetString(frame.PartitionKey),
-                        state.Document.EncryptionType));
+                    if (encrypted)
+                    {
+                        records.Add(DecryptRecord(shard, frame, ref plaintext));
+                    }
+                    else
+                    {
+                        records.Add(new KinesisRecord(
+                            shard.SequenceOf(frame.Sequence),
+                            DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
+                            frame.Data.ToArray(),
+                            s_strictUtf8.GetString(frame.PartitionKey),
+                            "NONE"));
+                    }
                     bytes += size;
                 }
                 if (stoppedAt is null && read.Status == ReadStatus.Tip)
@@ -280,6 +293,11 @@ public sealed partial class StreamEngine
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            if (plaintext is not null)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                ArrayPool<byte>.Shared.Return(plaintext);
+            }
         }
 
         // Counter 0 is the shard's StartingSequenceNumber, below every record: the first record is 1.
@@ -315,6 +333,41 @@ public sealed partial class StreamEngine
             }
             return (state, shard, token, shard.IsOpen ? null : ChildrenOf(state, shard));
         }
+    }
+
+    /// <summary>Resolves a stream for a put, with the KeyId its records are encrypted with now (null when not).</summary>
+    private (StreamState State, string? KeyId) ResolveForPut(StreamRef stream)
+    {
+        lock (_lock)
+        {
+            StreamState state = Resolve(stream);
+            RequireReadable(state);
+            return (state, state.Document.EncryptionType == "KMS" ? state.Document.KeyId : null);
+        }
+    }
+
+    /// <summary>Decrypts one encrypted frame (corruption or a KMS error when it cannot be).</summary>
+    private static KinesisRecord DecryptRecord(ShardState shard, RecordFrame frame, ref byte[]? plaintext)
+    {
+        ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
+        int textLength = Math.Max(0, frame.PartitionKey.Length - RecordEnvelope.HeaderLength) + frame.Data.Length;
+        if (plaintext is null || plaintext.Length < textLength)
+        {
+            if (plaintext is not null)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                ArrayPool<byte>.Shared.Return(plaintext);
+            }
+            plaintext = null;
+            plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(textLength, 4096));
+        }
+        int keyLength = cipher.Decrypt(frame, plaintext);
+        return new KinesisRecord(
+            shard.SequenceOf(frame.Sequence),
+            DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
+            plaintext.AsSpan(keyLength, textLength - keyLength).ToArray(),
+            s_strictUtf8.GetString(plaintext, 0, keyLength),
+            "KMS");
     }
 
     private StreamState ResolveForData(StreamRef stream)
@@ -358,7 +411,7 @@ public sealed partial class StreamEngine
 
     /// <summary>Appends one record to the open shard owning <paramref name="hashKey"/>, waiting out a resharding.</summary>
     private async ValueTask<(ShardState Shard, AppendResult Result)> AppendAsync(
-        StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data)
+        StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data, MasterKeyVersion? master)
     {
         int backpressureWaits = 0;
         while (true)
@@ -380,7 +433,12 @@ public sealed partial class StreamEngine
             ValueTask<AppendResult> append;
             try
             {
-                append = AppendFrame(shard, partitionKey, data.Span);
+                append = master is null ? AppendFrame(shard, partitionKey, data.Span) : AppendEncrypted(shard, master, partitionKey, data.Span);
+            }
+            catch (StorageIOException e)
+            {
+                // The data key file could not be written: nothing was appended.
+                throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
             }
             finally
             {
@@ -454,6 +512,28 @@ public sealed partial class StreamEngine
         Span<byte> key = stackalloc byte[FrameDescriptor.MaxPartitionKeyBytes];
         int length = Encoding.UTF8.GetBytes(partitionKey, key);
         return shard.Log.AppendAsync(key[..length], null, data);
+    }
+
+    /// <summary>Encrypts a record under the shard's current data key and appends it with the encrypted flag.</summary>
+    private static ValueTask<AppendResult> AppendEncrypted(ShardState shard, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data)
+    {
+        ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
+        int keyLength = Encoding.UTF8.GetByteCount(partitionKey);
+        int total = RecordEnvelope.HeaderLength + keyLength + data.Length;
+        byte[] envelope = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            Encoding.UTF8.GetBytes(partitionKey, envelope.AsSpan(RecordEnvelope.HeaderLength));
+            data.CopyTo(envelope.AsSpan(RecordEnvelope.HeaderLength + keyLength));
+            cipher.Encrypt(master, envelope.AsSpan(0, total), keyLength);
+            int split = RecordEnvelope.HeaderLength + keyLength;
+            return shard.Log.AppendEncryptedAsync(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(envelope.AsSpan(0, total));
+            ArrayPool<byte>.Shared.Return(envelope);
+        }
     }
 
     private SequenceNumber ParseStartingSequence(StreamState state, ShardState shard, string text)

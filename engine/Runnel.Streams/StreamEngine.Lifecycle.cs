@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Runnel.Model;
 using Runnel.Streams.Catalog;
+using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
 using Runnel.Streams.Shards;
@@ -429,12 +430,14 @@ public sealed partial class StreamEngine
         }
     }
 
-    /// <summary>StartStreamEncryption: records written after the update are to be encrypted with the key (the key
-    /// service and the encryption itself arrive with the security issue; this keeps the settings).</summary>
+    /// <summary>StartStreamEncryption: records written from now on are encrypted at rest (AES-256-GCM under data keys
+    /// wrapped by the master key <paramref name="keyId"/> names: key id, key ARN, alias or alias ARN; see
+    /// <see cref="KeyService"/>). Records written before stay as they were. KMSNotFoundException or
+    /// KMSDisabledException when the key cannot be used.</summary>
     public void StartStreamEncryption(StreamRef stream, string encryptionType, string keyId)
         => ChangeEncryption(stream, encryptionType, keyId, start: true);
 
-    /// <summary>StopStreamEncryption.</summary>
+    /// <summary>StopStreamEncryption: records written from now on are stored in clear; encrypted ones stay readable.</summary>
     public void StopStreamEncryption(StreamRef stream, string encryptionType, string keyId)
         => ChangeEncryption(stream, encryptionType, keyId, start: false);
 
@@ -456,6 +459,10 @@ public sealed partial class StreamEngine
         {
             StreamState state = Resolve(stream);
             RequireActive(state);
+            if (start)
+            {
+                _keys.ForEncryption(keyId); // KMSNotFoundException / KMSDisabledException, as Kinesis checks the key
+            }
             state.Document.EncryptionType = start ? "KMS" : "NONE";
             state.Document.KeyId = start ? keyId : null;
             state.Document.UpdatingUntilMs = NowMs() + (long)_options.UpdateStreamDelay.TotalMilliseconds;

@@ -4,6 +4,7 @@ using Runnel.Model;
 using Runnel.Storage.Log;
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
+using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
 using Runnel.Streams.Shards;
@@ -38,6 +39,7 @@ public sealed partial class StreamEngine : IDisposable
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
     private readonly CapacityOptions _capacity;
     private readonly ControlPlaneRateLimiter _controlPlane;
+    private readonly KeyService _keys;
 
     // Guards the catalog, _streams and every StreamState's metadata. Never held across an await.
     private readonly Lock _lock = new();
@@ -46,8 +48,9 @@ public sealed partial class StreamEngine : IDisposable
     private readonly SemaphoreSlim _reshardGate = new(1, 1);
     private bool _disposed;
 
-    private StreamEngine(StreamsOptions options, IStreamStorage storage, TimeProvider time, CatalogStore store, CatalogDocument catalog)
+    private StreamEngine(StreamsOptions options, IStreamStorage storage, TimeProvider time, CatalogStore store, CatalogDocument catalog, KeyService keys)
     {
+        _keys = keys;
         _options = options;
         _storage = storage;
         _time = time;
@@ -73,12 +76,27 @@ public sealed partial class StreamEngine : IDisposable
         }
     }
 
-    /// <summary>Opens the engine on <paramref name="storage"/>, recovering the catalog and every shard log.</summary>
-    public static StreamEngine Open(StreamsOptions options, IStreamStorage storage, TimeProvider? time = null)
+    /// <summary>The key service of encryption at rest (StartStreamEncryption's keys).</summary>
+    public KeyService Keys => _keys;
+
+    /// <summary>
+    /// Opens the engine on <paramref name="storage"/>, recovering the catalog and every shard log.
+    /// <paramref name="keys"/> is the key service of encryption at rest; when null, a <see cref="FileStreamStorage"/>
+    /// uses the unsealed key file under its root (<see cref="FileStreamStorage.KeysDirectory"/>) and any other
+    /// storage an in-memory key service.
+    /// </summary>
+    public static StreamEngine Open(StreamsOptions options, IStreamStorage storage, TimeProvider? time = null, KeyService? keys = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storage);
         options.Validate();
+        keys ??= storage is FileStreamStorage files
+            ? KeyService.Open(files.KeysDirectory, passphrase: null, options.Region, options.AccountId, time)
+            : KeyService.InMemory(options.Region, options.AccountId, time);
+        if (keys.Region != options.Region || keys.AccountId != options.AccountId)
+        {
+            throw new ArgumentException("The key service's region and account must be the engine's.", nameof(keys));
+        }
         var store = new CatalogStore(storage.Directory(CatalogDirectory));
         CatalogDocument? catalog = store.Load();
         if (catalog is null)
@@ -86,7 +104,7 @@ public sealed partial class StreamEngine : IDisposable
             catalog = new CatalogDocument { TokenKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
             store.Save(catalog);
         }
-        var engine = new StreamEngine(options, storage, time ?? TimeProvider.System, store, catalog);
+        var engine = new StreamEngine(options, storage, time ?? TimeProvider.System, store, catalog, keys);
         try
         {
             foreach (StreamDocument document in catalog.Streams)
@@ -117,6 +135,7 @@ public sealed partial class StreamEngine : IDisposable
                 foreach (ShardState shard in stream.Shards.Values)
                 {
                     shard.Log.Dispose();
+                    shard.Cipher?.Dispose();
                 }
             }
         }
@@ -131,6 +150,7 @@ public sealed partial class StreamEngine : IDisposable
     /// </summary>
     public async Task RunMaintenanceAsync()
     {
+        _keys.Refresh(); // key changes made by the CLI while the server runs
         List<StreamState> streams;
         lock (_lock)
         {
@@ -187,11 +207,14 @@ public sealed partial class StreamEngine : IDisposable
 
     private ShardState OpenShard(StreamDocument stream, ShardDocument shard)
     {
+        string directory = ShardDirectory(stream, shard.Index);
         ShardLog log = ShardLog.Open(
-            _storage.Directory(ShardDirectory(stream, shard.Index)),
+            _storage.Directory(directory),
             _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
             _time);
-        return new ShardState(shard, stream.Tag, log, _time, _capacity);
+        var cipher = new ShardCipher(_storage.Directory(directory), directory, stream.Name, stream.Tag, shard.Index, _keys,
+            _options.ShardLog.SegmentMaxBytes, _time);
+        return new ShardState(shard, stream.Tag, log, _time, _capacity) { Cipher = cipher };
     }
 
     /// <summary>On-demand streams get a stream-level capacity model; provisioned ones drop it.</summary>

@@ -67,6 +67,18 @@ public class ServeSettingsTests
     }
 
     [Fact]
+    public void KeyPassphraseFile_FromJsonFile_IsReadRelativeToTheFileFirstLineOnly()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "pass.txt"), "sealed with this\nnot this\n");
+        string file = Path.Combine(directory.Path, "runnel.json");
+        File.WriteAllText(file, """{"keyPassphraseFile": "pass.txt"}""");
+        RunnelServerOptions options = ServeSettings.FromJsonFile(file).ToServerOptions("/elsewhere");
+        Assert.Equal("sealed with this", options.KeyPassphrase);
+        Assert.Equal("x.txt", ServeSettings.FromEnvironment(new Hashtable { ["RUNNEL_KEY_PASSPHRASE_FILE"] = "x.txt" }).KeyPassphraseFile);
+    }
+
+    [Fact]
     public void JsonFile_UnknownKey_Rejected()
     {
         using var directory = new TempDirectory();

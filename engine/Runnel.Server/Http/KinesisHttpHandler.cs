@@ -131,6 +131,10 @@ internal sealed class KinesisHttpHandler
         catch (KinesisException e)
         {
             int status = e.Code == KinesisErrorCode.InternalFailure ? StatusCodes.Status500InternalServerError : StatusCodes.Status400BadRequest;
+            if (e.Code == KinesisErrorCode.InternalFailure && e.InnerException is { } cause)
+            {
+                ServerLog.InternalFailure(_logger, cause, name); // e.g. corruption: the message names the file and byte
+            }
             await WriteErrorAsync(context, status, e.ErrorType, e.Message, format, contentType).ConfigureAwait(false);
         }
         catch (ProtocolException e)

@@ -19,6 +19,8 @@ namespace Runnel.Storage.Framing;
 /// 32 [explicit hash key, 16 bytes, little-endian UInt128, only when flags bit 0 is set]
 ///    partition key (pkLen bytes of UTF-8)
 ///    data (dataLen bytes)
+///    (flags bit 1, <see cref="EncryptedFlag"/>: the partition key and data fields hold an encrypted envelope that
+///    Runnel.Streams writes and reads; Storage treats them as opaque bytes)
 ///    zero padding up to a multiple of 8 (not counted in length)
 /// </code>
 /// All integers are little-endian. <c>length</c> is the unpadded frame length and must equal the sum of the parts.
@@ -57,6 +59,10 @@ public static class FrameDescriptor
     internal const int ExplicitHashKeyLength = 16;
     internal const byte ExplicitHashKeyFlag = 1;
 
+    /// <summary>Flags bit 1: the partition key and data fields hold an encrypted envelope (encryption at rest,
+    /// written and read by Runnel.Streams; see docs/formats/segment.md section 3).</summary>
+    public const byte EncryptedFlag = 2;
+
     /// <summary>The unpadded length of a frame with these parts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Length(int partitionKeyLength, bool hasExplicitHashKey, int dataLength)
@@ -74,6 +80,7 @@ public static class FrameDescriptor
     /// <summary>
     /// Encodes one frame at the start of <paramref name="destination"/>, padding included, and returns the aligned
     /// length written. Allocates nothing. The caller has checked the part sizes against the limits.
+    /// <paramref name="encrypted"/> sets <see cref="EncryptedFlag"/>.
     /// </summary>
     public static int Write(
         Span<byte> destination,
@@ -81,7 +88,8 @@ public static class FrameDescriptor
         long timestampMs,
         ReadOnlySpan<byte> partitionKeyUtf8,
         HashKey? explicitHashKey,
-        ReadOnlySpan<byte> data)
+        ReadOnlySpan<byte> data,
+        bool encrypted = false)
     {
         if ((uint)partitionKeyUtf8.Length > MaxPartitionKeyBytes)
         {
@@ -100,7 +108,7 @@ public static class FrameDescriptor
         BinaryPrimitives.WriteUInt64LittleEndian(frame[SequenceOffset..], sequence);
         BinaryPrimitives.WriteInt64LittleEndian(frame[TimestampOffset..], timestampMs);
         BinaryPrimitives.WriteUInt16LittleEndian(frame[PartitionKeyLengthOffset..], (ushort)partitionKeyUtf8.Length);
-        frame[FlagsOffset] = hasKey ? ExplicitHashKeyFlag : (byte)0;
+        frame[FlagsOffset] = (byte)((hasKey ? ExplicitHashKeyFlag : 0) | (encrypted ? EncryptedFlag : 0));
         frame[VersionOffset] = FormatVersion;
         BinaryPrimitives.WriteUInt32LittleEndian(frame[DataLengthOffset..], (uint)data.Length);
 
@@ -152,10 +160,10 @@ public static class FrameDescriptor
         byte flags = bytes[FlagsOffset];
         uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[DataLengthOffset..]);
         if (bytes[VersionOffset] != FormatVersion
-            || (flags & ~ExplicitHashKeyFlag) != 0
+            || (flags & ~(ExplicitHashKeyFlag | EncryptedFlag)) != 0
             || partitionKeyLength > MaxPartitionKeyBytes
             || dataLength > MaxDataBytes
-            || Length(partitionKeyLength, flags != 0, (int)dataLength) != (int)length
+            || Length(partitionKeyLength, (flags & ExplicitHashKeyFlag) != 0, (int)dataLength) != (int)length
             || BinaryPrimitives.ReadUInt32LittleEndian(bytes[ChecksumOffset..]) != Checksum(bytes))
         {
             return FrameStatus.Invalid;

@@ -28,6 +28,9 @@ public readonly ref struct RecordFrame
     /// <summary>Whether the producer gave an explicit hash key.</summary>
     public bool HasExplicitHashKey => (_bytes[FrameDescriptor.FlagsOffset] & FrameDescriptor.ExplicitHashKeyFlag) != 0;
 
+    /// <summary>Whether the partition key and data fields hold an encrypted envelope (<see cref="FrameDescriptor.EncryptedFlag"/>).</summary>
+    public bool IsEncrypted => (_bytes[FrameDescriptor.FlagsOffset] & FrameDescriptor.EncryptedFlag) != 0;
+
     /// <summary>The explicit hash key, or null when the producer gave none.</summary>
     public HashKey? ExplicitHashKey
     {

@@ -84,6 +84,17 @@ public sealed partial class ShardLog
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data)
+        => Append(partitionKeyUtf8, explicitHashKey, data, encrypted: false);
+
+    /// <summary>
+    /// Appends a record whose partition key and data fields hold an encrypted envelope (Runnel.Streams' encryption at
+    /// rest): the frame gets <see cref="FrameDescriptor.EncryptedFlag"/> and no explicit hash key; the log stores,
+    /// checksums and recovers it like any other. Otherwise as <see cref="AppendAsync"/>.
+    /// </summary>
+    public ValueTask<AppendResult> AppendEncryptedAsync(ReadOnlySpan<byte> envelopeKeyField, ReadOnlySpan<byte> envelopeDataField)
+        => Append(envelopeKeyField, null, envelopeDataField, encrypted: true);
+
+    private ValueTask<AppendResult> Append(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, bool encrypted)
     {
         if (partitionKeyUtf8.Length > FrameDescriptor.MaxPartitionKeyBytes || data.Length > FrameDescriptor.MaxDataBytes)
         {
@@ -103,11 +114,11 @@ public sealed partial class ShardLog
         if (_ring.TryClaim(frameLength, out RingClaim claim) != RingClaimStatus.Claimed)
         {
             return frameLength > _ring.MaxPayloadLength
-                ? AppendOversize(completion, arrivalMs, partitionKeyUtf8, explicitHashKey, data, frameLength)
+                ? AppendOversize(completion, arrivalMs, partitionKeyUtf8, explicitHashKey, data, frameLength, encrypted)
                 : Backpressure(completion);
         }
         // The sequence field carries the completion id until the writer assigns the sequence.
-        FrameDescriptor.Write(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data);
+        FrameDescriptor.Write(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
         ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
@@ -178,7 +189,8 @@ public sealed partial class ShardLog
         ReadOnlySpan<byte> partitionKeyUtf8,
         HashKey? explicitHashKey,
         ReadOnlySpan<byte> data,
-        int frameLength)
+        int frameLength,
+        bool encrypted)
     {
         long pending = Interlocked.Add(ref _oversizeBytes, frameLength);
         if (pending > _options.MaxPendingBytes && pending != frameLength)
@@ -187,7 +199,7 @@ public sealed partial class ShardLog
             return Backpressure(completion);
         }
         byte[] frame = ArrayPool<byte>.Shared.Rent(frameLength);
-        FrameDescriptor.Write(frame, (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data);
+        FrameDescriptor.Write(frame, (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
         lock (_oversizeLock)
         {
             if (_oversize.Length <= completion.Id)

@@ -14,4 +14,13 @@ public enum KinesisErrorCode
     ExpiredNextToken,
     AccessDenied,
     InternalFailure,
+
+    /// <summary>The stream's KMS key is disabled (KMSDisabledException).</summary>
+    KMSDisabled,
+
+    /// <summary>The KMS key (or alias) does not exist (KMSNotFoundException).</summary>
+    KMSNotFound,
+
+    /// <summary>The KMS key is in a state that does not allow the request (KMSInvalidStateException).</summary>
+    KMSInvalidState,
 }

@@ -2,6 +2,7 @@ using Runnel.Model;
 using Runnel.Storage.Log;
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
+using Runnel.Streams.Encryption;
 
 namespace Runnel.Streams.Shards;
 
@@ -42,6 +43,9 @@ internal sealed class ShardState
     public uint StreamTag { get; }
 
     public ShardLog Log { get; }
+
+    /// <summary>Encryption at rest of this shard's records (its data keys); used only while the stream has it on.</summary>
+    public ShardCipher? Cipher { get; init; }
 
     /// <summary>The shard's write and read limits (1 MiB/s and 1,000 records/s in; 2 MiB/s and 5 calls/s out).</summary>
     public ShardThrottle Throttle { get; }

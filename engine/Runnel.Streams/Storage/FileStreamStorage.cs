@@ -19,6 +19,9 @@ public sealed class FileStreamStorage : IStreamStorage
     /// <summary>The absolute root directory.</summary>
     public string Root { get; }
 
+    /// <summary>Where the key service of encryption at rest keeps its key file (<c>keys/</c> under the root).</summary>
+    public string KeysDirectory => Path.Combine(Root, "keys");
+
     public IStorageDevice Directory(string relativePath) => _deviceFactory(PathOf(relativePath));
 
     public void DeleteDirectory(string relativePath)

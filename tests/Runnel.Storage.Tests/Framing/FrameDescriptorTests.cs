@@ -58,6 +58,35 @@ public class FrameDescriptorTests
     }
 
     [Fact]
+    public void Write_Encrypted_SetsTheFlagAndReadsBackValid()
+    {
+        byte[] buffer = new byte[256];
+        FrameDescriptor.Write(buffer, 7, 8, "envelope-and-key"u8, null, "ciphertext"u8, encrypted: true);
+        Assert.Equal(FrameStatus.Valid, FrameDescriptor.TryRead(buffer, out RecordFrame frame));
+        Assert.True(frame.IsEncrypted);
+        Assert.False(frame.HasExplicitHashKey);
+        Assert.True(frame.PartitionKey.SequenceEqual("envelope-and-key"u8));
+        Assert.True(frame.Data.SequenceEqual("ciphertext"u8));
+
+        FrameDescriptor.Write(buffer, 7, 8, "k"u8, null, "d"u8);
+        Assert.Equal(FrameStatus.Valid, FrameDescriptor.TryRead(buffer, out frame));
+        Assert.False(frame.IsEncrypted);
+    }
+
+    [Fact]
+    public void TryRead_UnknownFlagBitWithValidChecksum_IsInvalid()
+    {
+        byte[] buffer = new byte[256];
+        int written = FrameDescriptor.Write(buffer, 7, 8, "k"u8, null, "d"u8, encrypted: true);
+        int length = (int)FrameDescriptor.PeekLength(buffer);
+        buffer[26] |= 4; // flags bit 2: not defined
+        uint crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Seed, buffer.AsSpan(0, 4)), buffer.AsSpan(8, length - 8)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), crc);
+        Assert.True(written > 0);
+        Assert.Equal(FrameStatus.Invalid, FrameDescriptor.TryRead(buffer, out _));
+    }
+
+    [Fact]
     public void TryRead_ZeroLength_ReportsEnd()
         => Assert.Equal(FrameStatus.End, FrameDescriptor.TryRead(new byte[64], out _));
 
