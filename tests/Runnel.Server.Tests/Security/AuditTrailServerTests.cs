@@ -101,6 +101,38 @@ public class AuditTrailServerTests
     }
 
     [Fact]
+    public async Task SubscribeToShard_IsRecordedWhenItsStreamStarts()
+    {
+        using var directory = new TempDirectory();
+        await using RunnelServer server = await RunnelServer.StartAsync(ServerFixture.Options(directory.Path) with { AuditEnabled = true });
+        using HttpClient client = ServerFixture.PlainClient();
+        Uri plain = server.PlainEndpoint!;
+        await SendAsync(client, ServerFixture.Kinesis(plain, "CreateStream", """{"StreamName":"efo","ShardCount":1}"""));
+        string arn = server.Engine.DescribeStreamSummary(new Streams.StreamRef("efo", null)).StreamArn;
+        Call registered = await SendAsync(client, ServerFixture.Kinesis(plain, "RegisterStreamConsumer", $$"""{"StreamARN":"{{arn}}","ConsumerName":"c"}"""));
+        string consumer = JsonNode.Parse(registered.Body)!["Consumer"]!["ConsumerARN"]!.GetValue<string>();
+        while (JsonNode.Parse((await SendAsync(client, ServerFixture.Kinesis(plain, "DescribeStreamConsumer", $$"""{"ConsumerARN":"{{consumer}}"}"""))).Body)!
+                   ["ConsumerDescription"]!["ConsumerStatus"]!.GetValue<string>() != "ACTIVE")
+        {
+            await Task.Yield();
+        }
+
+        using HttpRequestMessage subscribe = ServerFixture.Kinesis(plain, "SubscribeToShard",
+            $$$"""{"ConsumerARN":"{{{consumer}}}","ShardId":"shardId-000000000000","StartingPosition":{"Type":"LATEST"}}""");
+        using HttpResponseMessage stream = await client.SendAsync(subscribe, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        await server.Audit!.FlushAsync();
+
+        // The event stream is still open, and its record is already durable.
+        JsonElement record = ReadRecords(Path.Combine(server.DataDirectory, "audit")).Single(r => r.GetProperty("eventName").GetString() == "SubscribeToShard");
+        Assert.Equal(stream.Headers.GetValues("x-amzn-RequestId").Single(), record.GetProperty("requestID").GetString());
+        Assert.False(record.TryGetProperty("errorCode", out _));
+        Assert.Equal(consumer, record.GetProperty("requestParameters").GetProperty("consumerARN").GetString());
+        Assert.Equal("Data", record.GetProperty("eventCategory").GetString());
+        Assert.True(record.GetProperty("readOnly").GetBoolean());
+    }
+
+    [Fact]
     public async Task AuditOff_WritesNoTrail()
     {
         using var directory = new TempDirectory();
