@@ -18,15 +18,15 @@ public class NetworkAllowListTests
         });
         using HttpClient client = ServerFixture.PlainClient();
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(server.PlainEndpoint!, "/health")));
-        await Assert.ThrowsAsync<HttpRequestException>(() => GetTlsHealthAsync(server));
+        await AssertRefusedAsync(() => client.GetAsync(new Uri(server.PlainEndpoint!, "/health")));
+        await AssertRefusedAsync(() => GetTlsHealthAsync(server));
         Assert.True(server.RefusedConnections >= 2);
 
         // A raw socket sees the connection closed without a byte, even after sending a request line.
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, server.PlainEndpoint!.Port);
         try
         {
+            await socket.ConnectAsync(IPAddress.Loopback, server.PlainEndpoint!.Port);
             await socket.SendAsync("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), SocketFlags.None);
             byte[] buffer = new byte[64];
             Assert.Equal(0, await socket.ReceiveAsync(buffer, SocketFlags.None));
@@ -70,7 +70,7 @@ public class NetworkAllowListTests
 
         using HttpResponseMessage served = await client.GetAsync(new Uri(v6, "/health"));
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(v4, "/health")));
+        await AssertRefusedAsync(() => client.GetAsync(new Uri(v4, "/health")));
         Assert.Equal(1, server.RefusedConnections);
     }
 
@@ -86,6 +86,13 @@ public class NetworkAllowListTests
 
         ArgumentException e = await Assert.ThrowsAnyAsync<ArgumentException>(() => RunnelServer.StartAsync(options));
         Assert.Contains(value, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The connection was closed or reset: the client sees a failed request, never an answer.</summary>
+    private static async Task AssertRefusedAsync(Func<Task> request)
+    {
+        Exception e = await Assert.ThrowsAnyAsync<Exception>(request);
+        Assert.True(e is HttpRequestException or IOException or SocketException, e.ToString());
     }
 
     /// <summary>A request to the TLS port with any certificate accepted (the allow-list refuses before TLS).</summary>
