@@ -108,8 +108,9 @@ internal static class ServeCommand
         {
             server = await RunnelServer.StartAsync(options).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
         {
+            // A missing or unreadable file, a wrong certificate password, a certificate without its key.
             await Console.Error.WriteLineAsync($"runnel serve: cannot start: {e.Message}").ConfigureAwait(false);
             return 1;
         }

@@ -77,6 +77,33 @@ public class TlsCertificateTests
     }
 
     [Fact]
+    public async Task GivenPfx_WrongPassword_FailsToStartWithACryptographicError()
+    {
+        using var directory = new TempDirectory();
+        using X509Certificate2 mine = CreateCertificate("CN=runnel-test-wrong-password");
+        string pfx = Path.Combine(directory.Path, "mine.pfx");
+        await File.WriteAllBytesAsync(pfx, mine.Export(X509ContentType.Pkcs12, "right"));
+
+        await Assert.ThrowsAsync<CryptographicException>(() => RunnelServer.StartAsync(Options(directory, "data") with
+        {
+            TlsCertificatePath = pfx,
+            TlsCertificatePassword = "wrong",
+        }));
+    }
+
+    [Fact]
+    public async Task GivenPemWithoutKey_FailsToStartNamingTheKeyFlag()
+    {
+        using var directory = new TempDirectory();
+        using X509Certificate2 mine = CreateCertificate("CN=runnel-test-no-key");
+        string certificate = Path.Combine(directory.Path, "cert.pem");
+        await File.WriteAllTextAsync(certificate, mine.ExportCertificatePem());
+
+        Exception e = await Assert.ThrowsAnyAsync<Exception>(() => RunnelServer.StartAsync(Options(directory, "data") with { TlsCertificatePath = certificate }));
+        Assert.True(e is CryptographicException or InvalidOperationException, e.ToString());
+    }
+
+    [Fact]
     public async Task Generated_AcrossRestarts_IsKeptInTheDataDirectory()
     {
         using var directory = new TempDirectory();
