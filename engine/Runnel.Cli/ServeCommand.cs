@@ -19,7 +19,7 @@ internal static class ServeCommand
         var config = new Option<string?>("--config") { Description = "a JSON config file (keys: the flag names in camelCase); also RUNNEL_CONFIG", HelpName = "FILE" };
         var port = new Option<int?>("--port") { Description = "plain port, HTTP/1.1 and h2c (default 4567; 0 = any free port)" };
         var tlsPort = new Option<int?>("--tls-port") { Description = "TLS port, ALPN h2 and http/1.1 (default 4568; 0 = any free port)" };
-        var host = new Option<string?>("--host") { Description = "address to bind: an IP, localhost, or * (default 127.0.0.1)" };
+        var host = new Option<string[]>("--host") { Description = "address to bind: an IP, localhost, or * (default 127.0.0.1); repeat or comma-separate for several" };
         var data = new Option<string?>("--data") { Description = "data directory (default ./data, relative to where you run the command)", HelpName = "DIR" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "TLS certificate: .pfx/.p12, or PEM (default: generated in the data directory)", HelpName = "FILE" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert", HelpName = "FILE" };
@@ -38,12 +38,17 @@ internal static class ServeCommand
         var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
         var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, info, warning, error (default info)", HelpName = "LEVEL" };
         Option<string?> keyPassphraseFile = KeysCommand.PassphraseFileOption();
+        var allowNetwork = new Option<string[]>("--allow-network") { Description = "only clients in this network may connect (CIDR, IPv4 or IPv6); repeat for several (default: any)", HelpName = "CIDR" };
+        var audit = new Option<bool?>("--audit") { Description = "write the audit trail: one CloudTrail-shaped JSON line per API call (default off)", Arity = ArgumentArity.ZeroOrOne };
+        var auditDir = new Option<string?>("--audit-dir") { Description = "audit trail directory (default: audit in the data directory)", HelpName = "DIR" };
+        var auditMaxFileMb = new Option<int?>("--audit-max-file-mb") { Description = "start a new audit file past this size (default 100)", HelpName = "MB" };
+        var auditKeep = new Option<int?>("--audit-keep") { Description = "audit files kept, the newest (default 30)", HelpName = "N" };
 
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
             subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel,
-            keyPassphraseFile,
+            keyPassphraseFile, allowNetwork, audit, auditDir, auditMaxFileMb, auditKeep,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -51,7 +56,7 @@ internal static class ServeCommand
             {
                 Port = parse.GetValue(port),
                 TlsPort = parse.GetValue(tlsPort),
-                Host = parse.GetValue(host),
+                Host = parse.GetValue(host) is { Length: > 0 } hosts ? string.Join(',', hosts) : null,
                 Data = parse.GetValue(data),
                 TlsCert = parse.GetValue(tlsCert),
                 TlsKey = parse.GetValue(tlsKey),
@@ -68,6 +73,11 @@ internal static class ServeCommand
                 InitialStreams = parse.GetValue(initialStreams),
                 LogLevel = ServeSettings.ParseLogLevel(parse.GetValue(logLevel), "--log-level"),
                 KeyPassphraseFile = parse.GetValue(keyPassphraseFile),
+                AllowNetwork = parse.GetValue(allowNetwork) is { Length: > 0 } networks ? string.Join(',', networks) : null,
+                Audit = parse.GetResult(audit) is null ? null : parse.GetValue(audit) ?? true,
+                AuditDir = parse.GetValue(auditDir),
+                AuditMaxFileMb = parse.GetValue(auditMaxFileMb),
+                AuditKeep = parse.GetValue(auditKeep),
             };
             return await RunAsync(flags, parse.GetValue(config)).ConfigureAwait(false);
         });
@@ -103,8 +113,9 @@ internal static class ServeCommand
         {
             server = await RunnelServer.StartAsync(options).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or KeyStoreException)
+        catch (Exception e) when (e is IOException or KeyStoreException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
         {
+            // A missing or unreadable file, a wrong certificate password, a certificate without its key.
             await Console.Error.WriteLineAsync($"runnel serve: cannot start: {e.Message}").ConfigureAwait(false);
             return 1;
         }
@@ -129,13 +140,10 @@ internal static class ServeCommand
     {
         TextWriter o = Console.Out;
         o.WriteLine("Runnel is serving the Kinesis API");
-        if (server.PlainEndpoint is { } plain)
+        foreach (Uri endpoint in server.Endpoints)
         {
-            o.WriteLine($"  endpoint (HTTP/1.1 + h2c)  {plain.ToString().TrimEnd('/')}");
-        }
-        if (server.TlsEndpoint is { } tls)
-        {
-            o.WriteLine($"  endpoint (TLS: h2, 1.1)    {tls.ToString().TrimEnd('/')}");
+            string kind = endpoint.Scheme == Uri.UriSchemeHttps ? "endpoint (TLS: h2, 1.1)    " : "endpoint (HTTP/1.1 + h2c)  ";
+            o.WriteLine($"  {kind}{endpoint.ToString().TrimEnd('/')}");
         }
         o.WriteLine($"  data                       {server.DataDirectory}");
         if (server.Certificate is { } certificate)
@@ -145,6 +153,14 @@ internal static class ServeCommand
             {
                 o.WriteLine($"  trust it with              NODE_EXTRA_CA_CERTS={pem}  or  AWS_CA_BUNDLE={pem}");
             }
+        }
+        if (server.Audit is not null)
+        {
+            o.WriteLine($"  audit trail                {options.AuditDirectory ?? Path.Combine(server.DataDirectory, "audit")}");
+        }
+        if (options.AllowedNetworks.Count > 0)
+        {
+            o.WriteLine($"  allowed client networks    {string.Join(", ", options.AllowedNetworks)}");
         }
         string storage = device == DeviceKind.IoUring ? "io_uring" : "portable (RandomAccess + fdatasync)";
         o.WriteLine($"  storage device             {storage}");

@@ -37,6 +37,13 @@ internal sealed record ServeSettings
     public LogLevel? LogLevel { get; init; }
     public string? KeyPassphraseFile { get; init; }
 
+    // Network control and the audit trail. Host (above) and AllowNetwork are comma-separated lists.
+    public string? AllowNetwork { get; init; }
+    public bool? Audit { get; init; }
+    public string? AuditDir { get; init; }
+    public int? AuditMaxFileMb { get; init; }
+    public int? AuditKeep { get; init; }
+
     /// <summary>These settings, with every value <paramref name="lower"/> sets and this one does not.</summary>
     public ServeSettings Over(ServeSettings lower) => new()
     {
@@ -59,6 +66,11 @@ internal sealed record ServeSettings
         InitialStreams = InitialStreams ?? lower.InitialStreams,
         LogLevel = LogLevel ?? lower.LogLevel,
         KeyPassphraseFile = KeyPassphraseFile ?? lower.KeyPassphraseFile,
+        AllowNetwork = AllowNetwork ?? lower.AllowNetwork,
+        Audit = Audit ?? lower.Audit,
+        AuditDir = AuditDir ?? lower.AuditDir,
+        AuditMaxFileMb = AuditMaxFileMb ?? lower.AuditMaxFileMb,
+        AuditKeep = AuditKeep ?? lower.AuditKeep,
     };
 
     /// <summary>The server's options; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
@@ -69,7 +81,13 @@ internal sealed record ServeSettings
         DeviceKind device = Device ?? DeviceKind.Auto;
         return new RunnelServerOptions
         {
-            Host = Host ?? "127.0.0.1",
+            Host = SplitList(Host) is [var first, ..] ? first : "127.0.0.1",
+            Hosts = SplitList(Host),
+            AllowedNetworks = SplitList(AllowNetwork),
+            AuditEnabled = Audit ?? false,
+            AuditDirectory = AuditDir is null ? null : Path.GetFullPath(AuditDir, baseDirectory),
+            AuditMaxFileMegabytes = AuditMaxFileMb ?? 100,
+            AuditKeepFiles = AuditKeep ?? 30,
             Port = Port ?? RunnelServerOptions.DefaultPort,
             TlsPort = TlsPort ?? RunnelServerOptions.DefaultTlsPort,
             TlsOnly = TlsOnly ?? false,
@@ -137,6 +155,11 @@ internal sealed record ServeSettings
             InitialStreams = Get("INITIAL_STREAMS"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
             KeyPassphraseFile = Get("KEY_PASSPHRASE_FILE"),
+            AllowNetwork = Get("ALLOW_NETWORK"),
+            Audit = ParseSwitch(Get("AUDIT"), "RUNNEL_AUDIT"),
+            AuditDir = Get("AUDIT_DIR"),
+            AuditMaxFileMb = ParseInt(Get("AUDIT_MAX_FILE_MB"), "RUNNEL_AUDIT_MAX_FILE_MB"),
+            AuditKeep = ParseInt(Get("AUDIT_KEEP"), "RUNNEL_AUDIT_KEEP"),
         };
     }
 
@@ -164,7 +187,7 @@ internal sealed record ServeSettings
             {
                 "port" => settings with { Port = JsonInt(v, where) },
                 "tlsPort" => settings with { TlsPort = JsonInt(v, where) },
-                "host" => settings with { Host = JsonString(v, where) },
+                "host" => settings with { Host = JsonList(v, where) },
                 "data" => settings with { Data = Path.GetFullPath(JsonString(v, where), directory) },
                 "tlsCert" => settings with { TlsCert = Path.GetFullPath(JsonString(v, where), directory) },
                 "tlsKey" => settings with { TlsKey = Path.GetFullPath(JsonString(v, where), directory) },
@@ -181,6 +204,11 @@ internal sealed record ServeSettings
                 "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
                 "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
                 "keyPassphraseFile" => settings with { KeyPassphraseFile = Path.GetFullPath(JsonString(v, where), directory) },
+                "allowNetwork" => settings with { AllowNetwork = JsonList(v, where) },
+                "audit" => settings with { Audit = JsonSwitch(v, where) },
+                "auditDir" => settings with { AuditDir = Path.GetFullPath(JsonString(v, where), directory) },
+                "auditMaxFileMb" => settings with { AuditMaxFileMb = JsonInt(v, where) },
+                "auditKeep" => settings with { AuditKeep = JsonInt(v, where) },
                 _ => throw new FormatException($"{where} is not a setting (see README, Configuration)."),
             };
         }
@@ -220,6 +248,18 @@ internal sealed record ServeSettings
         "CRITICAL" => Microsoft.Extensions.Logging.LogLevel.Critical,
         "NONE" => Microsoft.Extensions.Logging.LogLevel.None,
         _ => throw new FormatException($"{where}='{text}' is not one of trace, debug, info, warning, error, critical, none."),
+    };
+
+    /// <summary>The entries of a comma-separated list, trimmed, empty ones dropped.</summary>
+    internal static string[] SplitList(string? text)
+        => text is null ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>A string (itself a comma-separated list) or an array of strings, as one comma-separated list.</summary>
+    private static string JsonList(JsonElement value, string where) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Array => string.Join(',', value.EnumerateArray().Select(item => JsonString(item, where))),
+        _ => throw new FormatException($"{where} must be a string or a list of strings."),
     };
 
     private static int JsonInt(JsonElement value, string where)

@@ -18,6 +18,9 @@ public sealed class RequestBody
     /// <summary>An empty body (an empty request, or "{}").</summary>
     public static RequestBody Empty => new([]);
 
+    /// <summary>The decoded members, to be read and never changed (the audit trail copies them without record data).</summary>
+    public JsonObject Members => _object;
+
     /// <summary>Whether the member is present and not null.</summary>
     public bool Has(string name) => _object[name] is not null;
 

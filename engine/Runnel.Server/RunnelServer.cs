@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Runnel.Security.Audit;
+using Runnel.Server.Audit;
 using Runnel.Server.Hosting;
 using Runnel.Server.Http;
+using Runnel.Server.Network;
 using Runnel.Server.Tls;
 using Runnel.Streams;
 using Runnel.Streams.Encryption;
@@ -27,11 +30,14 @@ public sealed class RunnelServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _shutdownTimeout;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private readonly ClientNetworkFilter _networks;
     private bool _stopped;
 
     private RunnelServer(WebApplication app, StreamEngine engine, MaintenanceLoop maintenance, string dataDirectory,
-        ServerCertificate? certificate, ILogger logger, TimeSpan shutdownTimeout)
+        ServerCertificate? certificate, ILogger logger, TimeSpan shutdownTimeout, ClientNetworkFilter networks, AuditTrail? audit)
     {
+        _networks = networks;
+        Audit = audit;
         _app = app;
         Engine = engine;
         _maintenance = maintenance;
@@ -43,7 +49,17 @@ public sealed class RunnelServer : IAsyncDisposable
             .Get<IServerAddressesFeature>()!.Addresses.ToArray();
         PlainEndpoint = addresses.Where(a => a.StartsWith("http://", StringComparison.Ordinal)).Select(a => new Uri(a)).FirstOrDefault();
         TlsEndpoint = addresses.Where(a => a.StartsWith("https://", StringComparison.Ordinal)).Select(a => new Uri(a)).FirstOrDefault();
+        Endpoints = addresses.Select(a => new Uri(a)).ToArray();
     }
+
+    /// <summary>Every endpoint as bound (one plain and one TLS endpoint per bind address).</summary>
+    public IReadOnlyList<Uri> Endpoints { get; }
+
+    /// <summary>Connections refused by the client-network allow-list so far.</summary>
+    public long RefusedConnections => _networks.Refused;
+
+    /// <summary>The audit trail, or null when it is off.</summary>
+    public AuditTrail? Audit { get; }
 
     /// <summary>The engine the server serves (for in-process callers such as tests and the harness).</summary>
     public StreamEngine Engine { get; }
@@ -89,7 +105,8 @@ public sealed class RunnelServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", options.LogLevel <= LogLevel.Debug ? options.LogLevel : LogLevel.Error);
         builder.Services.AddSingleton<IHostLifetime, ExternalLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Limits.ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options, certificate));
+        var networks = new ClientNetworkFilter(options.AllowedNetworks);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options, certificate, networks));
 
         // A shard log that fail-stops is logged once, naming the file (the logger exists once the app is built).
         ILogger? failureLogger = null;
@@ -110,23 +127,34 @@ public sealed class RunnelServer : IAsyncDisposable
         KeyService keys = KeyService.Open(storage.KeysDirectory, options.KeyPassphrase, options.Streams.Region, options.Streams.AccountId);
         StreamEngine engine = StreamEngine.Open(streams, storage, keys: keys);
         WebApplication? app = null;
+        AuditTrail? audit = null;
         try
         {
             app = builder.Build();
             ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runnel.Server");
             failureLogger = logger;
+            networks.Logger = logger;
+            audit = OpenAuditTrail(options, dataDirectory, logger);
             await CreateInitialStreamsAsync(engine, options.InitialStreams, logger, cancellationToken).ConfigureAwait(false);
-            var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping);
+            AuditRecorder? recorder = audit is null ? null : new AuditRecorder(audit, options.Streams.Region, options.Streams.AccountId);
+            var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping)
+            {
+                Audit = recorder,
+            };
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var maintenance = new MaintenanceLoop(engine, options.MaintenanceInterval, TimeProvider.System, logger);
-            return new RunnelServer(app, engine, maintenance, dataDirectory, certificate, logger, options.Limits.ShutdownTimeout);
+            return new RunnelServer(app, engine, maintenance, dataDirectory, certificate, logger, options.Limits.ShutdownTimeout, networks, audit);
         }
         catch
         {
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
+            }
+            if (audit is not null)
+            {
+                await audit.DisposeAsync().ConfigureAwait(false);
             }
             engine.Dispose();
             certificate?.Certificate.Dispose();
@@ -154,6 +182,10 @@ public sealed class RunnelServer : IAsyncDisposable
             {
                 await _maintenance.DisposeAsync().ConfigureAwait(false);
                 await _app.DisposeAsync().ConfigureAwait(false);
+                if (Audit is not null)
+                {
+                    await Audit.DisposeAsync().ConfigureAwait(false); // every call's record written and synced
+                }
                 Engine.Dispose();
                 Certificate?.Certificate.Dispose();
             }
@@ -167,6 +199,24 @@ public sealed class RunnelServer : IAsyncDisposable
 
     /// <summary>Stops the server if it is running.</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>The audit trail in <c>--audit-dir</c> (default: <c>audit</c> in the data directory), or null when off.</summary>
+    private static AuditTrail? OpenAuditTrail(RunnelServerOptions options, string dataDirectory, ILogger logger)
+    {
+        if (!options.AuditEnabled)
+        {
+            return null;
+        }
+        string directory = Path.GetFullPath(options.AuditDirectory ?? Path.Combine(dataDirectory, "audit"));
+        var trail = new AuditTrail(StorageAuditFiles.InDirectory(directory), new AuditTrailOptions
+        {
+            MaxFileBytes = options.AuditMaxFileMegabytes * 1024L * 1024,
+            KeepFiles = options.AuditKeepFiles,
+            OnFailure = e => SecurityLog.AuditFailed(logger, e),
+        });
+        SecurityLog.AuditStarted(logger, directory);
+        return trail;
+    }
 
     private static async Task CreateInitialStreamsAsync(StreamEngine engine, IReadOnlyList<StreamSeed> streams, ILogger logger, CancellationToken cancellationToken)
     {

@@ -19,6 +19,28 @@ public sealed record RunnelServerOptions
     /// <summary>The address to bind: an IP address, <c>localhost</c> (IPv4 and IPv6 loopback) or <c>*</c> (every interface).</summary>
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>Addresses to bind, each as <see cref="Host"/>; when empty, <see cref="Host"/> alone is bound.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    /// <summary>The client networks allowed to connect, as CIDR (<c>10.0.0.0/8</c>, <c>::1/128</c>) or single
+    /// addresses; a connection from elsewhere is closed before any byte is read. Empty: every client is allowed.</summary>
+    public IReadOnlyList<string> AllowedNetworks { get; init; } = [];
+
+    /// <summary>Write the audit trail (one CloudTrail-shaped JSON line per API call).</summary>
+    public bool AuditEnabled { get; init; }
+
+    /// <summary>The audit trail's directory; null is <c>audit</c> under the data directory.</summary>
+    public string? AuditDirectory { get; init; }
+
+    /// <summary>Size at which an audit file is closed and the next one started, in MiB.</summary>
+    public int AuditMaxFileMegabytes { get; init; } = 100;
+
+    /// <summary>How many audit files are kept (the active one included).</summary>
+    public int AuditKeepFiles { get; init; } = 30;
+
+    /// <summary>The addresses bound: <see cref="Hosts"/>, or <see cref="Host"/> alone.</summary>
+    public IReadOnlyList<string> BindAddresses => Hosts.Count > 0 ? Hosts : [Host];
+
     /// <summary>The plain port (HTTP/1.1 and cleartext HTTP/2 with prior knowledge); 0 picks an ephemeral port.</summary>
     public int Port { get; init; } = DefaultPort;
 
@@ -83,6 +105,22 @@ public sealed record RunnelServerOptions
         {
             throw new ArgumentException("A TLS key needs a TLS certificate.", nameof(TlsKeyPath));
         }
+        foreach (string host in BindAddresses)
+        {
+            if (host is not ("localhost" or "*" or "+") && !System.Net.IPAddress.TryParse(host, out _))
+            {
+                throw new ArgumentException($"'{host}' is not an IP address, localhost or *.", nameof(Hosts));
+            }
+        }
+        foreach (string network in AllowedNetworks)
+        {
+            if (!Network.IpNetwork.TryParse(network, out _))
+            {
+                throw new ArgumentException($"'{network}' is not a network (CIDR such as 10.0.0.0/8 or ::1/128, or an address).", nameof(AllowedNetworks));
+            }
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(AuditMaxFileMegabytes, 1, nameof(AuditMaxFileMegabytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AuditKeepFiles, 1, nameof(AuditKeepFiles));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaintenanceInterval, TimeSpan.Zero, nameof(MaintenanceInterval));
         Limits.Validate();
         Streams.Validate();

@@ -27,6 +27,8 @@ public class DependencyTests
         { typeof(IoUringDevice).Assembly.GetName().Name!, ["Runnel.Storage"] },
         // Streams keeps its catalog as JSON (source-generated) and signs tokens with HMAC; it never sees HTTP.
         { typeof(StreamEngine).Assembly.GetName().Name!, ["Runnel.Model", "Runnel.Storage", "System.Text.Json", "System.Text.RegularExpressions", "System.Collections.Concurrent", "System.Text.Encodings.Web"] },
+        // Security: no Runnel dependency; JSON for the audit record (and policies), channels for the audit queue.
+        { typeof(Runnel.Security.SecurityAssembly).Assembly.GetName().Name!, ["System.Text.Json", "System.Threading.Channels", "System.Text.Encodings.Web", "System.Memory"] },
     };
 
     [Theory]

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Runnel.Server.Network;
 using Runnel.Server.Transport;
 
 namespace Runnel.Server.Hosting;
@@ -8,7 +10,8 @@ namespace Runnel.Server.Hosting;
 /// <summary>Kestrel's endpoints and limits, from <see cref="RunnelServerOptions"/>. Stateless.</summary>
 internal static class KestrelSetup
 {
-    public static void Configure(KestrelServerOptions kestrel, RunnelServerOptions options, Tls.ServerCertificate? certificate)
+    public static void Configure(KestrelServerOptions kestrel, RunnelServerOptions options, Tls.ServerCertificate? certificate,
+        ClientNetworkFilter? networks = null)
     {
         TransportLimits limits = options.Limits;
         kestrel.AddServerHeader = false;
@@ -35,27 +38,40 @@ internal static class KestrelSetup
         k.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
         k.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
 
-        if (!options.TlsOnly)
+        // The allow-list runs first on every endpoint: a refused client is closed before TLS or HTTP reads a byte.
+        Action<ListenOptions> filter = networks is { IsActive: true }
+            ? listen => listen.Use(networks.Middleware)
+            : _ => { };
+        foreach (string host in options.BindAddresses)
         {
-            Listen(kestrel, options.Host, options.Port, listen =>
+            if (!options.TlsOnly)
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.Use(PrefaceSniffer.Middleware(limits.RequestHeadersTimeout));
-            });
-        }
-        if (options.TlsPort is { } tlsPort && certificate is not null)
-        {
-            Listen(kestrel, options.Host, tlsPort, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN offers h2 and http/1.1
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                Listen(kestrel, host, options.Port, listen =>
                 {
-                    ServerCertificate = certificate.Certificate,
-                    HandshakeTimeout = limits.RequestHeadersTimeout,
+                    filter(listen);
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.Use(PrefaceSniffer.Middleware(limits.RequestHeadersTimeout));
                 });
-            });
+            }
+            if (options.TlsPort is { } tlsPort && certificate is not null)
+            {
+                Listen(kestrel, host, tlsPort, listen =>
+                {
+                    filter(listen);
+                    listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN offers h2 and http/1.1
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate.Certificate,
+                        HandshakeTimeout = limits.RequestHeadersTimeout,
+                        SslProtocols = MinimumTls,
+                    });
+                });
+            }
         }
     }
+
+    /// <summary>TLS 1.2 and 1.3 only: older versions are refused in the handshake.</summary>
+    public const SslProtocols MinimumTls = SslProtocols.Tls12 | SslProtocols.Tls13;
 
     private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
     {

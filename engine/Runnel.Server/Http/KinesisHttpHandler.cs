@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Runnel.Protocol;
+using Runnel.Server.Audit;
 using Runnel.Server.Operations;
 using Runnel.Streams;
 using Runnel.Streams.Errors;
@@ -64,8 +65,34 @@ internal sealed class KinesisHttpHandler
             return WriteErrorAsync(context, StatusCodes.Status404NotFound, UnknownOperation,
                 "Kinesis requests are POST / (and GET /health).", WireFormat.Json, KinesisTarget.JsonContentType);
         }
-        return HttpMethods.IsPost(request.Method) ? HandleKinesisAsync(context) : MethodNotAllowedAsync(context, "POST, OPTIONS");
+        return HttpMethods.IsPost(request.Method) ? AuditedKinesisAsync(context) : MethodNotAllowedAsync(context, "POST, OPTIONS");
     }
+
+    // --- audit (begin) -----------------------------------------------------------------------------------------
+    /// <summary>The audit trail's recorder; null when the trail is off.</summary>
+    public AuditRecorder? Audit { get; init; }
+
+    // The audit trail wraps the whole Kinesis pipeline: one record per POST /, whatever answered it (unknown
+    // operation, bad body, authentication, authorization, throttling, the operation). Stages report into the
+    // request's AuditCapture (AuditCapture.Of(context)); WriteErrorAsync records the error exactly as sent.
+    private async Task AuditedKinesisAsync(HttpContext context)
+    {
+        if (Audit is null)
+        {
+            await HandleKinesisAsync(context).ConfigureAwait(false);
+            return;
+        }
+        AuditCapture capture = AuditRecorder.Begin(context);
+        try
+        {
+            await HandleKinesisAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Audit.CompleteAsync(context, capture).ConfigureAwait(false);
+        }
+    }
+    // --- audit (end) -------------------------------------------------------------------------------------------
 
     private async Task HandleKinesisAsync(HttpContext context)
     {
@@ -107,16 +134,22 @@ internal sealed class KinesisHttpHandler
                 throw ProtocolException.Serialization("The request body is not valid UTF-8.");
             }
             RequestBody body = WireCodec.Decode(bytes, format);
+            AuditCapture.Of(context)?.Decoded(body); // audit
             ArrayPool<byte>.Shared.Return(buffer);
             buffer = null;
             if (streaming is not null)
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping);
                 IAsyncEnumerable<StreamingEvent> events = await streaming.StartAsync(body, new OperationContext(_engine, linked.Token)).ConfigureAwait(false);
+                if (Audit is not null && AuditCapture.Of(context) is { } started)
+                {
+                    await Audit.CompleteAsync(context, started).ConfigureAwait(false); // audit: recorded when the stream starts
+                }
                 await EventStreamWriter.WriteAsync(context, events, format, _logger, name, linked.Token).ConfigureAwait(false);
                 return;
             }
             JsonObject result = await operation!.ExecuteAsync(body, new OperationContext(_engine, aborted)).ConfigureAwait(false);
+            AuditCapture.Of(context)?.Answered(result); // audit
             byte[] encoded = WireCodec.Encode(result, format);
             HttpResponse response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
@@ -127,6 +160,7 @@ internal sealed class KinesisHttpHandler
         catch (Exception) when (aborted.IsCancellationRequested)
         {
             // The client went away (or the connection was aborted): there is no one to answer.
+            AuditCapture.Of(context)?.Aborted(); // audit
         }
         catch (KinesisException e)
         {
@@ -177,6 +211,7 @@ internal sealed class KinesisHttpHandler
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message, WireFormat format, string contentType)
     {
+        AuditCapture.Of(context)?.Failed(type, message); // audit
         HttpResponse response = context.Response;
         if (response.HasStarted)
         {

@@ -29,9 +29,12 @@ public static class CertificateStore
         if (options.TlsCertificatePath is { } given)
         {
             string path = Path.GetFullPath(given);
+            string? keyPath = options.TlsKeyPath is null ? null : Path.GetFullPath(options.TlsKeyPath);
             X509Certificate2 certificate = IsPkcs12(path)
                 ? X509CertificateLoader.LoadPkcs12FromFile(path, options.TlsCertificatePassword)
-                : X509Certificate2.CreateFromPemFile(path, options.TlsKeyPath is null ? null : Path.GetFullPath(options.TlsKeyPath));
+                : options.TlsCertificatePassword is { } password
+                    ? X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath) // an encrypted PKCS#8 key
+                    : X509Certificate2.CreateFromPemFile(path, keyPath);
             if (!certificate.HasPrivateKey)
             {
                 throw new InvalidOperationException($"The TLS certificate {path} has no private key (give --tls-key).");
