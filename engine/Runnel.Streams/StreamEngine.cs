@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Runnel.Model;
+using Runnel.Storage;
 using Runnel.Storage.Log;
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
@@ -187,10 +188,20 @@ public sealed partial class StreamEngine : IDisposable
 
     private ShardState OpenShard(StreamDocument stream, ShardDocument shard)
     {
-        ShardLog log = ShardLog.Open(
-            _storage.Directory(ShardDirectory(stream, shard.Index)),
-            _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
-            _time);
+        string directory = ShardDirectory(stream, shard.Index);
+        ShardLog log;
+        try
+        {
+            log = ShardLog.Open(
+                _storage.Directory(directory),
+                _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
+                _time);
+        }
+        catch (LogCorruptionException e)
+        {
+            // Name the file by its path under the data directory: "segment 0001.seg" alone does not say which shard.
+            throw new LogCorruptionException($"{directory}/{e.FileName}", e.Position, e.Reason);
+        }
         return new ShardState(shard, stream.Tag, log, _time, _capacity);
     }
 

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Reliability;
 using Runnel.Harness.Scenarios.OnDemand;
 using Runnel.Harness.Scenarios.ShardLimits;
 
 namespace Runnel.Harness;
 
 /// <summary>The harness's entry point: <c>dotnet run -c Release --project harness/Runnel.Harness -- compare-log [--quick] [--json FILE]</c>,
-/// <c>shard-limits [--json FILE] [--seconds 60]</c> and <c>on-demand [--json FILE] [--days N]</c>.</summary>
+/// <c>shard-limits [--json FILE] [--seconds 60]</c> and <c>on-demand [--json FILE] [--days N]</c>,
+/// <c>power-loss [--seeds N] [--start S]</c>, <c>bit-rot [--seeds N] [--start S]</c>.</summary>
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen scenario.</summary>
@@ -17,6 +19,8 @@ public static class Program
             CompareLogCommand.Create(),
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
+            PowerLossCommand.Create(),
+            BitRotCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

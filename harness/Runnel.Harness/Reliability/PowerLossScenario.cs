@@ -505,8 +505,12 @@ internal static class PowerLossScenario
             {
                 var read = new List<KinesisRecord>();
                 string? iterator = engine.GetShardIterator(StreamRef.Named(name), shard.ShardId.ToString(), ShardIteratorType.TrimHorizon);
-                while (iterator is not null)
+                for (int calls = 0; iterator is not null; calls++)
                 {
+                    if (calls > 1000)
+                    {
+                        throw new InvalidOperationException($"stream {name} {shard.ShardId}: the reader never reaches the end of the shard");
+                    }
                     GetRecordsResult result = engine.GetRecords(iterator);
                     read.AddRange(result.Records);
                     iterator = result.Records.Count == 0 && shard.EndingSequenceNumber is null ? null : result.NextShardIterator;
