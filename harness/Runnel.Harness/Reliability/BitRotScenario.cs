@@ -53,15 +53,7 @@ internal static class BitRotScenario
                 storage.Disk.FlipBit(path, bit);
                 fault = string.Create(CultureInfo.InvariantCulture, $"bit {bit} of {path}");
             }
-            if (Environment.GetEnvironmentVariable("RUNNEL_TRACE") is not null)
-            {
-                Console.Error.WriteLine($"seed {seed}: fault {fault}");
-            }
             outcome.Add("running: " + Check(engine, model));
-            if (Environment.GetEnvironmentVariable("RUNNEL_TRACE") is not null)
-            {
-                Console.Error.WriteLine($"seed {seed}: running check done");
-            }
             engine.Dispose();
             StreamEngine reopened;
             try
