@@ -85,4 +85,5 @@ public class BitRotEngineTests(ITestOutputHelper output)
         LogCorruptionException reopened = Assert.Throws<LogCorruptionException>(() => StreamEngine.Open(options, storage, time).Dispose());
         Assert.StartsWith("streams/s-", reopened.FileName, StringComparison.Ordinal);
         Assert.EndsWith(".seg", reopened.FileName, StringComparison.Ordinal);
-    }}
+    }
+}
