@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Runnel.Model;
+using Runnel.Storage;
 using Runnel.Storage.Log;
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
@@ -208,10 +209,19 @@ public sealed partial class StreamEngine : IDisposable
     private ShardState OpenShard(StreamDocument stream, ShardDocument shard)
     {
         string directory = ShardDirectory(stream, shard.Index);
-        ShardLog log = ShardLog.Open(
-            _storage.Directory(directory),
-            _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
-            _time);
+        ShardLog log;
+        try
+        {
+            log = ShardLog.Open(
+                _storage.Directory(directory),
+                _options.ShardLog with { LogId = (uint)shard.Index, Retention = TimeSpan.FromHours(stream.RetentionHours) },
+                _time);
+        }
+        catch (LogCorruptionException e)
+        {
+            // Name the file by its path under the data directory: "segment 0001.seg" alone does not say which shard.
+            throw new LogCorruptionException($"{directory}/{e.FileName}", e.Position, e.Reason);
+        }
         var cipher = new ShardCipher(_storage.Directory(directory), directory, stream.Name, stream.Tag, shard.Index, _keys,
             _options.ShardLog.SegmentMaxBytes, _time);
         return new ShardState(shard, stream.Tag, log, _time, _capacity) { Cipher = cipher };

@@ -27,6 +27,9 @@ public static class Program
             // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
             CrashLoopCommand.Create(),
             DiskFaultsCommand.Create(),
+            // Reliability: whole-engine power loss and bit rot (issue 9 items 2 and 3).
+            PowerLossCommand.Create(),
+            BitRotCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -7,17 +7,29 @@ namespace Runnel.Storage.Io;
 /// </summary>
 public sealed class FileDevice : IStorageDevice
 {
-    /// <summary>Opens (creating if needed, parents included) the directory at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Opens (creating if needed, parents included) the directory at <paramref name="path"/>. Every directory it
+    /// creates is made durable by an fsync of its parent, top down: a new directory's entry is not durable until its
+    /// parent is synced, and a power cut would otherwise take it, with every file in it, away.
+    /// </summary>
     public FileDevice(string path)
     {
         DirectoryPath = Path.GetFullPath(path);
         if (!Directory.Exists(DirectoryPath))
         {
-            Directory.CreateDirectory(DirectoryPath);
-            string? parent = Path.GetDirectoryName(DirectoryPath);
-            if (parent is not null)
+            var missing = new Stack<string>();
+            for (string? level = DirectoryPath; level is not null && !Directory.Exists(level); level = Path.GetDirectoryName(level))
             {
-                Native.FSyncDirectory(parent);
+                missing.Push(level);
+            }
+            while (missing.TryPop(out string? level))
+            {
+                Directory.CreateDirectory(level);
+                string? parent = Path.GetDirectoryName(level);
+                if (parent is not null)
+                {
+                    Native.FSyncDirectory(parent);
+                }
             }
         }
     }

@@ -118,6 +118,12 @@ public sealed partial class ShardLog
             int chunk = (int)Math.Min(space, end - position);
             Span<byte> target = buffer.Slice(used, chunk);
             int read = segment.File.Read(position, target);
+            if (read < chunk)
+            {
+                // The file ends below the committed position (a lost write, a truncation): without this the loop
+                // would read nothing forever.
+                throw new LogCorruptionException(segment.FileName, position + read, "the segment ends before the committed position");
+            }
             target = target[..read];
             int offset = 0;
             bool stop = false;

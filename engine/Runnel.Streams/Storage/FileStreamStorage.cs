@@ -13,7 +13,7 @@ public sealed class FileStreamStorage : IStreamStorage
     {
         Root = Path.GetFullPath(root);
         _deviceFactory = deviceFactory ?? (static path => new FileDevice(path));
-        System.IO.Directory.CreateDirectory(Root);
+        _ = new FileDevice(Root); // creates the root, and any missing parent, durably
     }
 
     /// <summary>The absolute root directory.</summary>

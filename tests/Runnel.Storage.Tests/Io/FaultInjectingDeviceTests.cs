@@ -90,3 +90,90 @@ public class FaultInjectingDeviceTests
         Assert.Throws<StorageIOException>(() => file.Write(0, "x"u8));
     }
 }
+
+/// <summary>The whole-disk model: directory entries, shared power and misdirected writes.</summary>
+public class FaultInjectingDiskTests
+{
+    [Fact]
+    public void PowerLoss_DirectoryCreatedWithoutParentSync_VanishesWithItsSyncedFiles()
+    {
+        var disk = new FaultInjectingDisk();
+        disk.CreateDirectory("a/b");
+        FaultInjectingDevice device = disk.Device("a/b");
+        using (IStorageFile file = device.OpenFile("f", create: true))
+        {
+            file.Write(0, "x"u8);
+            file.Sync();
+        }
+        device.SyncDirectory();
+        disk.SyncDirectory("a"); // b's entry in a is durable, a's entry in the root is not
+        disk.PowerLoss(new Random(1));
+        Assert.False(disk.DirectoryExists("a"));
+    }
+
+    [Fact]
+    public void PowerLoss_DirectoryDeletedWithoutParentSync_ComesBack()
+    {
+        var disk = new FaultInjectingDisk();
+        disk.CreateDirectory("a");
+        disk.SyncDirectory("");
+        FaultInjectingDevice device = disk.Device("a");
+        using (IStorageFile file = device.OpenFile("f", create: true))
+        {
+            file.Write(0, "x"u8);
+            file.Sync();
+        }
+        device.SyncDirectory();
+        disk.DeleteDirectory("a");
+        Assert.False(disk.DirectoryExists("a"));
+        disk.PowerLoss(new Random(1));
+        Assert.True(disk.Device("a").FileExists("f"));
+    }
+
+    [Fact]
+    public void PowerLoss_RenameWithoutDirectorySync_IsUndone()
+    {
+        var device = new FaultInjectingDevice();
+        foreach (string name in new[] { "old", "new.tmp" })
+        {
+            using IStorageFile file = device.OpenFile(name, create: true);
+            file.Write(0, System.Text.Encoding.ASCII.GetBytes(name));
+            file.Sync();
+        }
+        device.SyncDirectory();
+        device.RenameFile("new.tmp", "old");
+        device.PowerLoss(new Random(1));
+        Assert.True(device.FileExists("new.tmp"));
+        using IStorageFile kept = device.OpenFile("old", create: false);
+        byte[] bytes = new byte[kept.Length];
+        kept.Read(0, bytes);
+        Assert.Equal("old"u8.ToArray(), bytes);
+    }
+
+    [Fact]
+    public void PowerOffAfter_SharedByEveryDeviceOfTheDisk()
+    {
+        var disk = new FaultInjectingDisk { PowerOffAfter = 1 };
+        disk.CreateDirectory("a"); // op 1: the power goes off after it
+        Assert.True(disk.IsPoweredOff);
+        Assert.Throws<StorageIOException>(() => disk.Device("").OpenFile("f", create: true));
+        Assert.StartsWith("mkdir", disk.PowerCutAt, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultInjectingDisk.MisdirectionKind.WrongOffset)]
+    [InlineData(FaultInjectingDisk.MisdirectionKind.Lost)]
+    public void MisdirectWrite_Armed_ReportsSuccessButDataIsNotWhereItWasWritten(FaultInjectingDisk.MisdirectionKind kind)
+    {
+        var device = new FaultInjectingDevice();
+        using IStorageFile file = device.OpenFile("f", create: true);
+        file.Write(0, new byte[8192]);
+        device.Disk.MisdirectWrite(device.Operations + 1, kind, new Random(5));
+        file.Write(4096, Enumerable.Repeat((byte)7, 100).ToArray());
+        file.Sync();
+        byte[] back = new byte[100];
+        file.Read(4096, back);
+        Assert.All(back, b => Assert.Equal(0, b));
+        Assert.NotNull(device.Disk.MisdirectedWrite);
+    }
+}
