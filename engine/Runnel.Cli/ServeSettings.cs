@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Runnel.Security.Authentication;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Streams;
@@ -34,6 +35,8 @@ internal sealed record ServeSettings
     public DeviceKind? Device { get; init; }
     public string? InitialStreams { get; init; }
     public LogLevel? LogLevel { get; init; }
+    public AuthenticationMode? Auth { get; init; }
+    public string? Credentials { get; init; }
 
     /// <summary>These settings, with every value <paramref name="lower"/> sets and this one does not.</summary>
     public ServeSettings Over(ServeSettings lower) => new()
@@ -55,6 +58,8 @@ internal sealed record ServeSettings
         Device = Device ?? lower.Device,
         InitialStreams = InitialStreams ?? lower.InitialStreams,
         LogLevel = LogLevel ?? lower.LogLevel,
+        Auth = Auth ?? lower.Auth,
+        Credentials = Credentials ?? lower.Credentials,
     };
 
     /// <summary>The server's options; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
@@ -86,6 +91,8 @@ internal sealed record ServeSettings
             DeviceFactory = path => StorageDevices.Create(path, device),
             InitialStreams = StreamSeed.ParseList(InitialStreams),
             LogLevel = LogLevel ?? Microsoft.Extensions.Logging.LogLevel.Information,
+            Authentication = Auth ?? AuthenticationMode.None,
+            CredentialsPath = Credentials is null ? null : Path.GetFullPath(Credentials, baseDirectory),
         };
     }
 
@@ -114,6 +121,8 @@ internal sealed record ServeSettings
             Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
             InitialStreams = Get("INITIAL_STREAMS"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
+            Auth = ParseAuth(Get("AUTH"), "RUNNEL_AUTH"),
+            Credentials = Get("CREDENTIALS"),
         };
     }
 
@@ -156,6 +165,8 @@ internal sealed record ServeSettings
                 "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },
                 "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
                 "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
+                "auth" => settings with { Auth = ParseAuth(JsonString(v, where), where) },
+                "credentials" => settings with { Credentials = Path.GetFullPath(JsonString(v, where), directory) },
                 _ => throw new FormatException($"{where} is not a setting (see README, Configuration)."),
             };
         }
@@ -182,6 +193,14 @@ internal sealed record ServeSettings
         "IOURING" or "IO_URING" => DeviceKind.IoUring,
         "PORTABLE" or "FILE" => DeviceKind.Portable,
         _ => throw new FormatException($"{where}='{text}' is not one of auto, iouring, portable."),
+    };
+
+    internal static AuthenticationMode? ParseAuth(string? text, string where) => text?.Trim().ToUpperInvariant() switch
+    {
+        null => null,
+        "NONE" => AuthenticationMode.None,
+        "SIGV4" => AuthenticationMode.SigV4,
+        _ => throw new FormatException($"{where}='{text}' is not one of none, sigv4."),
     };
 
     internal static LogLevel? ParseLogLevel(string? text, string where) => text?.Trim().ToUpperInvariant() switch

@@ -97,7 +97,10 @@ public sealed class RunnelServer : IAsyncDisposable
             app = builder.Build();
             ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runnel.Server");
             await CreateInitialStreamsAsync(engine, options.InitialStreams, logger, cancellationToken).ConfigureAwait(false);
-            var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping);
+            var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping)
+            {
+                Verifier = SigV4Authorization.CreateVerifier(options, TimeProvider.System),
+            };
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var maintenance = new MaintenanceLoop(engine, options.MaintenanceInterval, TimeProvider.System, logger);
