@@ -1,6 +1,7 @@
 using System.Reflection;
 using Runnel.Model;
 using Runnel.Protocol;
+using Runnel.Security;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Storage.Log;
@@ -27,6 +28,8 @@ public class DependencyTests
         { typeof(IoUringDevice).Assembly.GetName().Name!, ["Runnel.Storage"] },
         // Streams keeps its catalog as JSON (source-generated) and signs tokens with HMAC; it never sees HTTP.
         { typeof(StreamEngine).Assembly.GetName().Name!, ["Runnel.Model", "Runnel.Storage", "System.Text.Json", "System.Text.RegularExpressions", "System.Collections.Concurrent", "System.Text.Encodings.Web"] },
+        // Security verifies signatures and reads its JSON files; it depends on no Runnel assembly, HTTP or storage.
+        { typeof(SecurityAssembly).Assembly.GetName().Name!, ["System.Text.Json", "System.Collections.Immutable"] },
     };
 
     [Theory]
@@ -54,7 +57,7 @@ public class DependencyTests
     {
         string[] names = typeof(RunnelServer).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(n => n.StartsWith("Runnel.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["Runnel.Model", "Runnel.Protocol", "Runnel.Streams"], names.Where(n => n != "Runnel.Storage"));
+        Assert.Equal(["Runnel.Model", "Runnel.Protocol", "Runnel.Security", "Runnel.Streams"], names.Where(n => n != "Runnel.Storage"));
     }
 
     [Fact]
