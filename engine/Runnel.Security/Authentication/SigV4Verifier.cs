@@ -16,7 +16,7 @@ namespace Runnel.Security.Authentication;
 /// Checks, in order: header and query auth not both present; the parts present; the date well formed and within
 /// the clock skew (5 minutes; a presigned request is also good until <c>X-Amz-Date + X-Amz-Expires</c>); the
 /// credential scope (terminator <c>aws4_request</c>, the service, the server's region, the date of
-/// <c>X-Amz-Date</c>); <c>host</c> and the date header signed; the access key known; the session token equal to the
+/// <c>X-Amz-Date</c>); <c>host</c> (or, over HTTP/2, <c>:authority</c>) and the date header signed; the access key known; the session token equal to the
 /// principal's; <c>x-amz-content-sha256</c>, when sent, equal to the body's hash (there is no
 /// <c>UNSIGNED-PAYLOAD</c> for Kinesis: the body is always hashed); and the signature, compared in constant time.
 /// Thread-safe: one instance serves every request.
@@ -86,9 +86,9 @@ public sealed class SigV4Verifier
         {
             return Fail(error!);
         }
-        if (!header.SignedHeaders.Contains("host"))
+        if (!SignsHost(header.SignedHeaders))
         {
-            return Fail(AuthenticationError.Incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization."));
+            return Fail(HostNotSigned());
         }
         if (!header.SignedHeaders.Contains(dateHeader))
         {
@@ -145,9 +145,9 @@ public sealed class SigV4Verifier
             return Fail(error!);
         }
         string[] names = signedHeaders!.Split(';');
-        if (!names.Contains("host"))
+        if (!SignsHost(names))
         {
-            return Fail(AuthenticationError.Incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization."));
+            return Fail(HostNotSigned());
         }
         return Check(request, body, scope, names, signedHeaders, signature!, amzDate!,
             request.QueryParameter("X-Amz-Security-Token"), presigned: true);
@@ -181,6 +181,12 @@ public sealed class SigV4Verifier
         }
         return AuthenticationResult.Success(principal);
     }
+
+    /// <summary>HTTP/1.1 clients sign <c>host</c>; HTTP/2 clients (the JS SDK) sign the <c>:authority</c> pseudo-header.</summary>
+    private static bool SignsHost(IReadOnlyList<string> signedHeaders) => signedHeaders.Contains("host") || signedHeaders.Contains(":authority");
+
+    private static AuthenticationError HostNotSigned()
+        => AuthenticationError.Incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
     private static bool TokenMatches(string? expected, string? sent)
     {

@@ -50,7 +50,13 @@ internal static class SigV4Authorization
         int question = target.IndexOf('?', StringComparison.Ordinal);
         string path = question < 0 ? target : target[..question];
         string query = question < 0 ? request.QueryString.Value ?? "" : target[(question + 1)..];
-        return new SigV4Request(request.Method, path, query,
-            request.Headers.Select(h => new KeyValuePair<string, IReadOnlyList<string>>(h.Key, h.Value.Select(v => v ?? "").ToArray())));
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> headers =
+            request.Headers.Select(h => new KeyValuePair<string, IReadOnlyList<string>>(h.Key, h.Value.Select(v => v ?? "").ToArray()));
+        if (!HttpProtocol.IsHttp11(request.Protocol) && !HttpProtocol.IsHttp10(request.Protocol) && request.Headers.Host is [string authority, ..])
+        {
+            // Kestrel turns HTTP/2's :authority pseudo-header into Host; HTTP/2 clients sign it under its own name.
+            headers = headers.Append(new(":authority", [authority]));
+        }
+        return new SigV4Request(request.Method, path, query, headers);
     }
 }

@@ -145,7 +145,14 @@ public class SigV4VerifierTests
     [Fact]
     public void Verify_HostNotSigned_IncompleteSignature()
         => AssertRejected(Verify(ReferenceSigner.Sign(Kinesis(), signed: ["content-type", "x-amz-date", "x-amz-target"])),
-            AuthenticationError.IncompleteSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+            AuthenticationError.IncompleteSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+
+    [Fact]
+    public void Verify_AuthoritySignedInsteadOfHost_Accepted()
+    {
+        TestRequest request = Kinesis().WithoutHeader("Host").WithHeader(":authority", "localhost:4567");
+        Assert.True(Verify(ReferenceSigner.Sign(request)).Succeeded);
+    }
 
     [Fact]
     public void Verify_DateNotSigned_IncompleteSignature()

@@ -48,7 +48,7 @@ public class SigV4ServerTests(SigV4ServerFixture fixture) : IClassFixture<SigV4S
 {
     /// <summary>A Kinesis request signed as the SDKs sign it (content-type, host, x-amz-date, x-amz-target).</summary>
     private HttpRequestMessage Signed(string operation, string json, Version version, string accessKey = SigV4ServerFixture.AccessKey,
-        string secret = SigV4ServerFixture.Secret, DateTimeOffset? time = null)
+        string secret = SigV4ServerFixture.Secret, DateTimeOffset? time = null, string hostHeader = "host")
     {
         byte[] body = Encoding.UTF8.GetBytes(json);
         string amzDate = (time ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -63,13 +63,13 @@ public class SigV4ServerTests(SigV4ServerFixture fixture) : IClassFixture<SigV4S
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         var unsigned = new SigV4Request("POST", "/", "", new Dictionary<string, IReadOnlyList<string>>
         {
-            ["host"] = [fixture.Plain.Authority],
+            [hostHeader] = [fixture.Plain.Authority],
             ["content-type"] = [KinesisTarget.JsonContentType],
             ["x-amz-date"] = [amzDate],
             ["x-amz-target"] = [KinesisTarget.Prefix + operation],
         });
         request.Headers.TryAddWithoutValidation("Authorization", SigV4Signer.Authorization(unsigned, body, accessKey, secret, "us-east-1",
-            ["content-type", "host", "x-amz-date", "x-amz-target"]));
+            ["content-type", hostHeader, "x-amz-date", "x-amz-target"]));
         return request;
     }
 
@@ -96,6 +96,22 @@ public class SigV4ServerTests(SigV4ServerFixture fixture) : IClassFixture<SigV4S
         (HttpStatusCode status, _, string body) = await SendAsync(Signed("ListStreams", "{}", Version.Parse(version)));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("StreamNames", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignedRequest_AuthorityOverHttp2_Served()
+    {
+        // The JS SDK over HTTP/2 signs the :authority pseudo-header, not host.
+        (HttpStatusCode status, _, string message) = await SendAsync(Signed("ListStreams", "{}", HttpVersion.Version20, hostHeader: ":authority"));
+        Assert.True(status == HttpStatusCode.OK, message);
+    }
+
+    [Fact]
+    public async Task SignedRequest_AuthorityOverHttp11_InvalidSignature()
+    {
+        (HttpStatusCode status, string type, _) = await SendAsync(Signed("ListStreams", "{}", HttpVersion.Version11, hostHeader: ":authority"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("InvalidSignatureException", type);
     }
 
     [Fact]
