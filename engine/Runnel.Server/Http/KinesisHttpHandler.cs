@@ -85,10 +85,7 @@ internal sealed class KinesisHttpHandler
             return;
         }
         string contentType = ResponseContentType(request.ContentType, format);
-        if (Verifier is null)
-        {
-            SigV4Authorization.Remember(context); // --auth none: kept for the audit trail, never checked
-        }
+        SigV4Authorization.Remember(context); // the parsed Authorization header, for the audit trail (verified below with --auth sigv4)
         string? name = KinesisTarget.OperationOf(request.Headers[AwsHeaders.Target]);
         IOperation? operation = null;
         IStreamingOperation? streaming = null;

@@ -6,8 +6,8 @@ namespace Runnel.Server.Http;
 /// <summary>
 /// The server's side of SigV4 (the verification itself is <see cref="SigV4Verifier"/> in Runnel.Security): builds
 /// the verifier from the options, hands it a request as it came off the wire (raw path and query, every header
-/// value, the body as read) and, with <c>--auth none</c>, keeps the parsed <c>Authorization</c> header on the
-/// request for the audit trail without checking anything.
+/// value, the body as read) and keeps the parsed <c>Authorization</c> header on every request for the audit trail
+/// (unverified: with <c>--auth none</c> nothing is checked).
 /// </summary>
 internal static class SigV4Authorization
 {
@@ -19,8 +19,8 @@ internal static class SigV4Authorization
             : null;
 
     /// <summary>
-    /// Verifies the request; on success puts the <see cref="Principal"/> (and the parsed header, when signed with
-    /// one) into <see cref="HttpContext.Features"/> and returns null, else returns the error to answer with.
+    /// Verifies the request; on success puts the <see cref="Principal"/> into <see cref="HttpContext.Features"/> and
+    /// returns null, else returns the error to answer with.
     /// </summary>
     public static AuthenticationError? Authenticate(HttpContext context, SigV4Verifier verifier, ReadOnlySpan<byte> body)
     {
@@ -30,11 +30,11 @@ internal static class SigV4Authorization
             return result.Error;
         }
         context.Features.Set(result.Principal);
-        Remember(context);
         return null;
     }
 
-    /// <summary>Keeps the parsed <c>Authorization</c> header (unverified) in the request's features, if it parses.</summary>
+    /// <summary>Keeps the parsed <c>Authorization</c> header (unverified) in the request's features as a
+    /// <see cref="SigV4AuthorizationHeader"/>, if it parses.</summary>
     public static void Remember(HttpContext context)
     {
         if (context.Request.Headers.Authorization is [string header, ..] && SigV4AuthorizationHeader.TryParse(header, out SigV4AuthorizationHeader? parsed))
