@@ -36,7 +36,10 @@ internal static class ReferenceSigner
     public static TestRequest Sign(TestRequest request, string accessKey = AccessKey, string secret = Secret, string region = Region,
         string service = Service, string? scopeDate = null, IReadOnlyList<string>? signed = null)
     {
-        string amzDate = request.Headers.First(h => h.Name.Equals("x-amz-date", StringComparison.OrdinalIgnoreCase)).Value;
+        // With only a Date header (RFC 1123), the string to sign carries that time in X-Amz-Date's format.
+        string amzDate = request.Headers.FirstOrDefault(h => h.Name.Equals("x-amz-date", StringComparison.OrdinalIgnoreCase)).Value
+            ?? DateTimeOffset.ParseExact(request.Headers.First(h => h.Name.Equals("date", StringComparison.OrdinalIgnoreCase)).Value, "r",
+                CultureInfo.InvariantCulture).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         string[] names = (signed ?? request.Headers.Select(h => h.Name.ToLowerInvariant()).Distinct().ToArray()).Order(StringComparer.Ordinal).ToArray();
         string scope = $"{scopeDate ?? amzDate[..8]}/{region}/{service}/aws4_request";
         string canonical = Canonical(request, request.Query, names);

@@ -148,6 +148,29 @@ public class SigV4VerifierTests
             AuthenticationError.IncompleteSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
     [Fact]
+    public void Verify_DateHeaderInsteadOfAmzDate_Accepted()
+    {
+        TestRequest request = Kinesis().WithoutHeader("X-Amz-Date").WithHeader("Date", Now.AddSeconds(-10).ToString("r", CultureInfo.InvariantCulture));
+        AuthenticationResult result = Verify(ReferenceSigner.Sign(request));
+        Assert.True(result.Succeeded, result.Error?.Message);
+    }
+
+    [Fact]
+    public void Verify_DateHeaderSignedButOld_SignatureExpiredFromDate()
+    {
+        TestRequest request = Kinesis().WithoutHeader("X-Amz-Date").WithHeader("Date", Now.AddSeconds(-301).ToString("r", CultureInfo.InvariantCulture));
+        AssertRejected(Verify(ReferenceSigner.Sign(request)), AuthenticationError.InvalidSignature, "Signature expired: 20261126T135459Z");
+    }
+
+    [Fact]
+    public void Verify_DateHeaderNotSigned_IncompleteSignature()
+    {
+        TestRequest request = Kinesis().WithoutHeader("X-Amz-Date").WithHeader("Date", Now.ToString("r", CultureInfo.InvariantCulture));
+        AssertRejected(Verify(ReferenceSigner.Sign(request, signed: ["host", "x-amz-target"])), AuthenticationError.IncompleteSignature,
+            "'Date' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+
+    [Fact]
     public void Verify_AuthoritySignedInsteadOfHost_Accepted()
     {
         TestRequest request = Kinesis().WithoutHeader("Host").WithHeader(":authority", "localhost:4567");
