@@ -50,10 +50,10 @@ build_and_instrument() {
     rm -rf "$build" "$run"
     dotnet build fuzz/Runnel.Fuzz/Runnel.Fuzz.csproj -c Release -o "$build" -nologo -v q -clp:ErrorsOnly || return 1
     cp -r "$build" "$run"
-    for assembly in Runnel.Model Runnel.Protocol Runnel.Storage Runnel.Streams Runnel.Server System.Formats.Cbor; do
+    for assembly in Runnel.Model Runnel.Protocol Runnel.Storage Runnel.Streams Runnel.Security Runnel.Server System.Formats.Cbor; do
         "$tools/sharpfuzz" "$run/$assembly.dll" >/dev/null || { echo "sharpfuzz failed on $assembly.dll" >&2; return 1; }
     done
-    log "instrumented: Runnel.Model Runnel.Protocol Runnel.Storage Runnel.Streams Runnel.Server System.Formats.Cbor"
+    log "instrumented: Runnel.Model Runnel.Protocol Runnel.Storage Runnel.Streams Runnel.Security Runnel.Server System.Formats.Cbor"
 }
 
 install_tools || { echo "could not install afl++ or sharpfuzz" >&2; exit 1; }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Runnel.Security.Authentication;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Streams.Encryption;
@@ -36,6 +37,9 @@ internal static class ServeCommand
         var device = new Option<string?>("--device") { Description = "storage device (default auto: io_uring where usable)", HelpName = "auto|iouring|portable" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
+        var auth = new Option<string?>("--auth") { Description = "authentication: none (default, any credentials pass) or sigv4 (verify AWS signatures against --credentials)", HelpName = "none|sigv4" };
+        auth.AcceptOnlyFromAmong("none", "sigv4");
+        var credentials = new Option<string?>("--credentials") { Description = "the principals file for --auth sigv4 (access keys, secrets, ARNs, policies)", HelpName = "FILE" };
         var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, info, warning, error (default info)", HelpName = "LEVEL" };
         Option<string?> keyPassphraseFile = KeysCommand.PassphraseFileOption();
         var allowNetwork = new Option<string[]>("--allow-network") { Description = "only clients in this network may connect (CIDR, IPv4 or IPv6); repeat for several (default: any)", HelpName = "CIDR" };
@@ -47,7 +51,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
-            subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel,
+            subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel, auth, credentials,
             keyPassphraseFile, allowNetwork, audit, auditDir, auditMaxFileMb, auditKeep,
         };
         command.SetAction(async (parse, _) =>
@@ -78,6 +82,8 @@ internal static class ServeCommand
                 AuditDir = parse.GetValue(auditDir),
                 AuditMaxFileMb = parse.GetValue(auditMaxFileMb),
                 AuditKeep = parse.GetValue(auditKeep),
+                Auth = ServeSettings.ParseAuth(parse.GetValue(auth), "--auth"),
+                Credentials = parse.GetValue(credentials),
             };
             return await RunAsync(flags, parse.GetValue(config)).ConfigureAwait(false);
         });
@@ -97,6 +103,10 @@ internal static class ServeCommand
             ServeSettings layered = flags.Over(ServeSettings.FromEnvironment(Environment.GetEnvironmentVariables())).Over(file);
             options = layered.ToServerOptions(invocationDirectory);
             options.Validate();
+            if (options.Authentication == AuthenticationMode.SigV4)
+            {
+                _ = CredentialStore.Load(options.CredentialsPath!); // a bad file is a usage error, named before anything starts
+            }
             device = StorageDevices.Resolve(layered.Device ?? DeviceKind.Auto); // fails now if io_uring was required but is missing
         }
         catch (Exception e) when (e is FormatException or ArgumentException or IOException or System.Text.Json.JsonException or NotSupportedException)
@@ -165,6 +175,9 @@ internal static class ServeCommand
         string storage = device == DeviceKind.IoUring ? "io_uring" : "portable (RandomAccess + fdatasync)";
         o.WriteLine($"  storage device             {storage}");
         o.WriteLine($"  account / region           {options.Streams.AccountId} / {options.Streams.Region}; limits {(options.Streams.LimitsEnabled ? "on" : "off")}");
+        o.WriteLine(options.Authentication == AuthenticationMode.SigV4
+            ? $"  authentication             SigV4, principals from {options.CredentialsPath}"
+            : "  authentication             none (any credentials are accepted; --auth sigv4 to verify)");
         o.WriteLine($"  health                     {(server.PlainEndpoint ?? server.TlsEndpoint)}health");
         o.WriteLine("Press Ctrl-C to stop.");
     }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Runnel.Security.Authentication;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Streams;
@@ -43,6 +44,8 @@ internal sealed record ServeSettings
     public string? AuditDir { get; init; }
     public int? AuditMaxFileMb { get; init; }
     public int? AuditKeep { get; init; }
+    public AuthenticationMode? Auth { get; init; }
+    public string? Credentials { get; init; }
 
     /// <summary>These settings, with every value <paramref name="lower"/> sets and this one does not.</summary>
     public ServeSettings Over(ServeSettings lower) => new()
@@ -71,6 +74,8 @@ internal sealed record ServeSettings
         AuditDir = AuditDir ?? lower.AuditDir,
         AuditMaxFileMb = AuditMaxFileMb ?? lower.AuditMaxFileMb,
         AuditKeep = AuditKeep ?? lower.AuditKeep,
+        Auth = Auth ?? lower.Auth,
+        Credentials = Credentials ?? lower.Credentials,
     };
 
     /// <summary>The server's options; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
@@ -110,6 +115,8 @@ internal sealed record ServeSettings
             DeviceFactory = path => StorageDevices.Create(path, device),
             InitialStreams = StreamSeed.ParseList(InitialStreams),
             LogLevel = LogLevel ?? Microsoft.Extensions.Logging.LogLevel.Information,
+            Authentication = Auth ?? AuthenticationMode.None,
+            CredentialsPath = Credentials is null ? null : Path.GetFullPath(Credentials, baseDirectory),
         };
     }
 
@@ -160,6 +167,8 @@ internal sealed record ServeSettings
             AuditDir = Get("AUDIT_DIR"),
             AuditMaxFileMb = ParseInt(Get("AUDIT_MAX_FILE_MB"), "RUNNEL_AUDIT_MAX_FILE_MB"),
             AuditKeep = ParseInt(Get("AUDIT_KEEP"), "RUNNEL_AUDIT_KEEP"),
+            Auth = ParseAuth(Get("AUTH"), "RUNNEL_AUTH"),
+            Credentials = Get("CREDENTIALS"),
         };
     }
 
@@ -209,6 +218,8 @@ internal sealed record ServeSettings
                 "auditDir" => settings with { AuditDir = Path.GetFullPath(JsonString(v, where), directory) },
                 "auditMaxFileMb" => settings with { AuditMaxFileMb = JsonInt(v, where) },
                 "auditKeep" => settings with { AuditKeep = JsonInt(v, where) },
+                "auth" => settings with { Auth = ParseAuth(JsonString(v, where), where) },
+                "credentials" => settings with { Credentials = Path.GetFullPath(JsonString(v, where), directory) },
                 _ => throw new FormatException($"{where} is not a setting (see README, Configuration)."),
             };
         }
@@ -235,6 +246,14 @@ internal sealed record ServeSettings
         "IOURING" or "IO_URING" => DeviceKind.IoUring,
         "PORTABLE" or "FILE" => DeviceKind.Portable,
         _ => throw new FormatException($"{where}='{text}' is not one of auto, iouring, portable."),
+    };
+
+    internal static AuthenticationMode? ParseAuth(string? text, string where) => text?.Trim().ToUpperInvariant() switch
+    {
+        null => null,
+        "NONE" => AuthenticationMode.None,
+        "SIGV4" => AuthenticationMode.SigV4,
+        _ => throw new FormatException($"{where}='{text}' is not one of none, sigv4."),
     };
 
     internal static LogLevel? ParseLogLevel(string? text, string where) => text?.Trim().ToUpperInvariant() switch

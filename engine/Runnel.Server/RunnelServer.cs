@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Runnel.Security.Audit;
+using Runnel.Security.Authentication;
 using Runnel.Server.Audit;
 using Runnel.Server.Hosting;
 using Runnel.Server.Http;
 using Runnel.Server.Network;
+using Runnel.Server.Security;
 using Runnel.Server.Tls;
 using Runnel.Streams;
 using Runnel.Streams.Encryption;
@@ -140,6 +142,8 @@ public sealed class RunnelServer : IAsyncDisposable
             var handler = new KinesisHttpHandler(engine, logger, options.Limits.MaxRequestBodyBytes, app.Lifetime.ApplicationStopping)
             {
                 Audit = recorder,
+                Verifier = SigV4Authorization.CreateVerifier(options, TimeProvider.System),
+                Authorizer = options.Authentication == AuthenticationMode.SigV4 ? new RequestAuthorizer(engine) : null,
             };
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

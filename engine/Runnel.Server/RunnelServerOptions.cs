@@ -1,3 +1,4 @@
+using Runnel.Security.Authentication;
 using Runnel.Storage.Io;
 using Runnel.Streams;
 
@@ -82,6 +83,14 @@ public sealed record RunnelServerOptions
     /// <summary>How often <see cref="StreamEngine.RunMaintenanceAsync"/> runs.</summary>
     public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How requests are authenticated: <see cref="AuthenticationMode.None"/> (the default, any credentials
+    /// pass, as every emulator does) or <see cref="AuthenticationMode.SigV4"/> (full signature verification against
+    /// <see cref="CredentialsPath"/>, for the region of <see cref="StreamsOptions.Region"/>).</summary>
+    public AuthenticationMode Authentication { get; init; } = AuthenticationMode.None;
+
+    /// <summary>The credentials file (see <see cref="CredentialStore"/>); required with <see cref="AuthenticationMode.SigV4"/>.</summary>
+    public string? CredentialsPath { get; init; }
+
     /// <summary>The least severe log level written to the console.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
@@ -104,6 +113,10 @@ public sealed record RunnelServerOptions
         if (TlsKeyPath is not null && TlsCertificatePath is null)
         {
             throw new ArgumentException("A TLS key needs a TLS certificate.", nameof(TlsKeyPath));
+        }
+        if (Authentication == AuthenticationMode.SigV4 && string.IsNullOrWhiteSpace(CredentialsPath))
+        {
+            throw new ArgumentException("--auth sigv4 needs a credentials file (--credentials FILE).", nameof(CredentialsPath));
         }
         foreach (string host in BindAddresses)
         {

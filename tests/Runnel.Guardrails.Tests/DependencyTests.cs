@@ -1,6 +1,7 @@
 using System.Reflection;
 using Runnel.Model;
 using Runnel.Protocol;
+using Runnel.Security;
 using Runnel.Server;
 using Runnel.Storage.IoUring;
 using Runnel.Storage.Log;
@@ -27,8 +28,10 @@ public class DependencyTests
         { typeof(IoUringDevice).Assembly.GetName().Name!, ["Runnel.Storage"] },
         // Streams keeps its catalog as JSON (source-generated) and signs tokens with HMAC; it never sees HTTP.
         { typeof(StreamEngine).Assembly.GetName().Name!, ["Runnel.Model", "Runnel.Storage", "System.Text.Json", "System.Text.RegularExpressions", "System.Collections.Concurrent", "System.Text.Encodings.Web"] },
-        // Security: no Runnel dependency; JSON for the audit record (and policies), channels for the audit queue.
-        { typeof(Runnel.Security.SecurityAssembly).Assembly.GetName().Name!, ["System.Text.Json", "System.Threading.Channels", "System.Text.Encodings.Web", "System.Memory"] },
+        // Security: no Runnel dependency, no HTTP or storage. JSON for credentials, policies and the audit record; regular
+        // expressions, IP addresses and a concurrent cache for policy evaluation; channels for the audit queue.
+        { typeof(SecurityAssembly).Assembly.GetName().Name!, ["System.Text.Json", "System.Threading.Channels", "System.Text.Encodings.Web", "System.Memory",
+            "System.Collections.Immutable", "System.Text.RegularExpressions", "System.Net.Primitives", "System.Collections.Concurrent", "System.Linq"] },
     };
 
     [Theory]

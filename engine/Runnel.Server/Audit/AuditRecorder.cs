@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
 using Runnel.Protocol;
 using Runnel.Security.Audit;
+using Runnel.Security.Authentication;
 using Runnel.Server.Http;
 
 namespace Runnel.Server.Audit;
@@ -64,21 +65,24 @@ internal sealed class AuditRecorder
     }
 
     /// <summary>
-    /// Who called. The one place that reads the caller's identity: today the access key id of the SigV4
-    /// <c>Authorization</c> header (or of a presigned URL), unverified (<c>--auth none</c>); with authentication on,
-    /// read the authenticated principal from the request's features here instead
-    /// (<c>AuditUserIdentity.Authenticated(principal.AccessKeyId, principal.Arn, principal.AccountId)</c>).
+    /// Who called. The one place that reads the caller's identity: the authenticated <see cref="Principal"/> with
+    /// <c>--auth sigv4</c>; otherwise (and for a request refused before it was verified) the access key id of the
+    /// SigV4 <c>Authorization</c> header or of a presigned URL, unverified.
     /// </summary>
     internal static AuditUserIdentity IdentityOf(HttpContext context, string accountId)
     {
-        SigV4Authorization? authorization = context.Features.Get<SigV4Authorization>();
-        if (authorization is null)
+        if (context.Features.Get<Principal>() is { } principal)
         {
-            _ = SigV4Authorization.TryParse(context.Request.Headers.Authorization, out authorization);
+            return AuditUserIdentity.Authenticated(principal.AccessKeyId, principal.Arn, principal.AccountId);
+        }
+        SigV4AuthorizationHeader? authorization = context.Features.Get<SigV4AuthorizationHeader>();
+        if (authorization is null && context.Request.Headers.Authorization is [string header, ..])
+        {
+            _ = SigV4AuthorizationHeader.TryParse(header, out authorization);
         }
         if (authorization is not null)
         {
-            return AuditUserIdentity.Unverified(authorization.AccessKeyId, accountId);
+            return AuditUserIdentity.Unverified(authorization.Credential.AccessKeyId, accountId);
         }
         string? credential = context.Request.Query["X-Amz-Credential"];
         if (credential is not null && credential.IndexOf('/', StringComparison.Ordinal) is > 0 and int slash)

@@ -1,63 +1,62 @@
+using Microsoft.AspNetCore.Http.Features;
+using Runnel.Security.Authentication;
+
 namespace Runnel.Server.Http;
 
 /// <summary>
-/// The parts of a SigV4 <c>Authorization</c> header (kinesis-api.md 1.6):
-/// <c>AWS4-HMAC-SHA256 Credential=AKID/yyyymmdd/region/kinesis/aws4_request, SignedHeaders=a;b, Signature=hex</c>.
-/// Parsed and kept on the request; any credentials are accepted until signature verification lands.
+/// The server's side of SigV4 (the verification itself is <see cref="SigV4Verifier"/> in Runnel.Security): builds
+/// the verifier from the options, hands it a request as it came off the wire (raw path and query, every header
+/// value, the body as read) and keeps the parsed <c>Authorization</c> header on every request for the audit trail
+/// (unverified: with <c>--auth none</c> nothing is checked).
 /// </summary>
-/// <param name="AccessKeyId">The access key id of the credential scope.</param>
-/// <param name="Date">The scope's date, <c>yyyymmdd</c>.</param>
-/// <param name="Region">The scope's region.</param>
-/// <param name="Service">The scope's service (<c>kinesis</c>).</param>
-/// <param name="SignedHeaders">The signed header names, lowercase, as sent.</param>
-/// <param name="Signature">The hex signature.</param>
-public sealed record SigV4Authorization(string AccessKeyId, string Date, string Region, string Service, IReadOnlyList<string> SignedHeaders, string Signature)
+internal static class SigV4Authorization
 {
-    /// <summary>The only algorithm AWS clients use.</summary>
-    public const string Algorithm = "AWS4-HMAC-SHA256";
+    /// <summary>The verifier for <c>--auth sigv4</c>, or null for <c>--auth none</c>.</summary>
+    /// <exception cref="CredentialsFileException">The credentials file cannot be read or is not valid.</exception>
+    public static SigV4Verifier? CreateVerifier(RunnelServerOptions options, TimeProvider time)
+        => options.Authentication == AuthenticationMode.SigV4
+            ? new SigV4Verifier(CredentialStore.Load(options.CredentialsPath!), options.Streams.Region, time)
+            : null;
 
-    /// <summary>Parses a header value; false when it is not a complete SigV4 header.</summary>
-    public static bool TryParse(string? header, out SigV4Authorization? authorization)
+    /// <summary>
+    /// Verifies the request; on success puts the <see cref="Principal"/> into <see cref="HttpContext.Features"/> and
+    /// returns null, else returns the error to answer with.
+    /// </summary>
+    public static AuthenticationError? Authenticate(HttpContext context, SigV4Verifier verifier, ReadOnlySpan<byte> body)
     {
-        authorization = null;
-        if (header is null || !header.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        AuthenticationResult result = verifier.Verify(ToSigV4Request(context.Request), body);
+        if (!result.Succeeded)
         {
-            return false;
+            return result.Error;
         }
-        string? credential = null, signedHeaders = null, signature = null;
-        foreach (string part in header[(Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        context.Features.Set(result.Principal);
+        return null;
+    }
+
+    /// <summary>Keeps the parsed <c>Authorization</c> header (unverified) in the request's features as a
+    /// <see cref="SigV4AuthorizationHeader"/>, if it parses.</summary>
+    public static void Remember(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization is [string header, ..] && SigV4AuthorizationHeader.TryParse(header, out SigV4AuthorizationHeader? parsed))
         {
-            int equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                continue;
-            }
-            string value = part[(equals + 1)..];
-            switch (part[..equals])
-            {
-                case "Credential":
-                    credential = value;
-                    break;
-                case "SignedHeaders":
-                    signedHeaders = value;
-                    break;
-                case "Signature":
-                    signature = value;
-                    break;
-                default:
-                    break;
-            }
+            context.Features.Set(parsed);
         }
-        if (credential is null || signedHeaders is null || signature is null)
+    }
+
+    private static SigV4Request ToSigV4Request(HttpRequest request)
+    {
+        // The raw target as sent: Kestrel's Path is unescaped, but SigV4 signs the path as it was on the wire.
+        string target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : request.Path.Value ?? "/";
+        int question = target.IndexOf('?', StringComparison.Ordinal);
+        string path = question < 0 ? target : target[..question];
+        string query = question < 0 ? request.QueryString.Value ?? "" : target[(question + 1)..];
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> headers =
+            request.Headers.Select(h => new KeyValuePair<string, IReadOnlyList<string>>(h.Key, h.Value.Select(v => v ?? "").ToArray()));
+        if (!HttpProtocol.IsHttp11(request.Protocol) && !HttpProtocol.IsHttp10(request.Protocol) && request.Headers.Host is [string authority, ..])
         {
-            return false;
+            // Kestrel turns HTTP/2's :authority pseudo-header into Host; HTTP/2 clients sign it under its own name.
+            headers = headers.Append(new(":authority", [authority]));
         }
-        string[] scope = credential.Split('/');
-        if (scope.Length != 5 || scope[0].Length == 0 || scope[4] != "aws4_request")
-        {
-            return false;
-        }
-        authorization = new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], signedHeaders.Split(';'), signature);
-        return true;
+        return new SigV4Request(request.Method, path, query, headers);
     }
 }

@@ -1,13 +1,12 @@
 using System.Text;
-using Runnel.Server.Http;
+using Runnel.Security.Authentication;
 
 namespace Runnel.Fuzz.Targets;
 
 /// <summary>
-/// Target <c>sigv4</c>: the SigV4 <c>Authorization</c> header parser, <see cref="SigV4Authorization.TryParse"/>
-/// (engine/Runnel.Server/Http). Contract: true with a complete value, or false; never an exception.
+/// Target <c>sigv4</c>: the SigV4 <c>Authorization</c> header parser, <see cref="SigV4AuthorizationHeader.TryParse"/>
+/// (engine/Runnel.Security/Authentication). Contract: true with a complete value, or false; never an exception.
 /// </summary>
-/// <remarks>Retarget: when the parser moves to engine/Runnel.Security/Authentication, call its TryParse here.</remarks>
 internal static class SigV4Target
 {
     /// <summary>Runs the target on one input (decoded as UTF-8, as Kestrel hands a header value over).</summary>
@@ -15,15 +14,16 @@ internal static class SigV4Target
     {
         AllocationBudget budget = AllocationBudget.Start(input.Length);
         string header = Encoding.UTF8.GetString(input);
-        bool parsed = SigV4Authorization.TryParse(header, out SigV4Authorization? authorization);
+        bool parsed = SigV4AuthorizationHeader.TryParse(header, out SigV4AuthorizationHeader? authorization);
         if (parsed != authorization is not null)
         {
             throw new ContractViolationException($"sigv4: TryParse returned {parsed} with authorization {authorization}.");
         }
         if (authorization is not null)
         {
-            _ = authorization.AccessKeyId.Length + authorization.Date.Length + authorization.Region.Length
-                + authorization.Service.Length + authorization.SignedHeaders.Count + authorization.Signature.Length;
+            CredentialScope scope = authorization.Credential;
+            _ = scope.AccessKeyId.Length + scope.Date.Length + scope.Region.Length + scope.Service.Length + scope.Terminator.Length
+                + authorization.SignedHeaders.Count + authorization.SignedHeadersText.Length + authorization.Signature.Length;
         }
         budget.Check("sigv4");
     }
