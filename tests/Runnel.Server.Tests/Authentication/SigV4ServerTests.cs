@@ -16,6 +16,8 @@ public sealed class SigV4ServerFixture : IAsyncLifetime
 {
     public const string AccessKey = "AKIATESTALICE";
     public const string Secret = "alice/secret+key";
+    public const string ReaderKey = "AKIATESTDAVE";
+    public const string ReaderSecret = "dave/secret+key";
     private readonly TempDirectory _directory = new();
     private RunnelServer? _server;
 
@@ -25,10 +27,16 @@ public sealed class SigV4ServerFixture : IAsyncLifetime
     {
         string credentials = Path.Combine(_directory.Path, "credentials.json");
         await File.WriteAllTextAsync(credentials, $$"""
-            {"principals": [{"accessKeyId": "{{AccessKey}}", "secretAccessKey": "{{Secret}}", "arn": "arn:aws:iam::123456789012:user/alice"}]}
+            {"principals": [
+              {"accessKeyId": "{{AccessKey}}", "secretAccessKey": "{{Secret}}", "arn": "arn:aws:iam::123456789012:user/alice",
+               "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kinesis:*", "Resource": "*"}]}]},
+              {"accessKeyId": "{{ReaderKey}}", "secretAccessKey": "{{ReaderSecret}}", "arn": "arn:aws:iam::123456789012:user/dave",
+               "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kinesis:List*", "Resource": "*"}]}]}]}
             """);
-        _server = await RunnelServer.StartAsync(ServerFixture.Options(Path.Combine(_directory.Path, "data")) with
+        RunnelServerOptions options = ServerFixture.Options(Path.Combine(_directory.Path, "data"));
+        _server = await RunnelServer.StartAsync(options with
         {
+            Streams = options.Streams with { AccountId = "123456789012" }, // the principals' account: same-account authorization
             Authentication = AuthenticationMode.SigV4,
             CredentialsPath = credentials,
         });
@@ -96,6 +104,20 @@ public class SigV4ServerTests(SigV4ServerFixture fixture) : IClassFixture<SigV4S
         (HttpStatusCode status, _, string body) = await SendAsync(Signed("ListStreams", "{}", Version.Parse(version)));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("StreamNames", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignedRequest_ActionTheIdentityPolicyDoesNotAllow_AccessDenied()
+    {
+        (HttpStatusCode listed, _, _) = await SendAsync(Signed("ListStreams", "{}", HttpVersion.Version11,
+            SigV4ServerFixture.ReaderKey, SigV4ServerFixture.ReaderSecret));
+        Assert.Equal(HttpStatusCode.OK, listed);
+
+        (HttpStatusCode status, string type, string message) = await SendAsync(Signed("DescribeStreamSummary", """{"StreamName": "anything"}""",
+            HttpVersion.Version11, SigV4ServerFixture.ReaderKey, SigV4ServerFixture.ReaderSecret));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("AccessDeniedException", type);
+        Assert.Contains("User: arn:aws:iam::123456789012:user/dave is not authorized to perform: kinesis:DescribeStreamSummary", message, StringComparison.Ordinal);
     }
 
     [Fact]
