@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.Reliability;
 using Runnel.Harness.Scenarios.OnDemand;
 using Runnel.Harness.Scenarios.ShardLimits;
 
@@ -17,6 +18,9 @@ public static class Program
             CompareLogCommand.Create(),
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
+            // Reliability (issue 9): hostile clients and soak, with their server child process.
+            HostileCommand.Create(),
+            HostileServeCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
