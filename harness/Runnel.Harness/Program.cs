@@ -20,6 +20,7 @@ public static class Program
             OnDemandCommand.Create(),
             // Reliability (issue 9): hostile clients and soak, with their server child process.
             HostileCommand.Create(),
+            SoakCommand.Create(),
             HostileServeCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
