@@ -24,11 +24,12 @@ namespace Runnel.Harness.Reliability;
 /// <param name="RssSamples">Every sample: seconds, resident MiB, managed heap MiB, GC committed MiB, shards known.</param>
 /// <param name="Checks">The checks.</param>
 /// <param name="Environment">Where it ran.</param>
+/// <param name="ServerErrorLines">The first 50 server log lines at error level or above.</param>
 public sealed record SoakReport(
     string Scenario, double Minutes, long Acked, long Polled, long FannedOut, long MissingFromPolling, long MissingFromFanOut, int ShardsRead,
     double DrainSeconds, IReadOnlyList<SoakReshard> Reshards, IReadOnlyList<SoakError> Errors, IReadOnlyList<string> Violations,
     double RssWarmMiB, double RssEndMiB, double RssMaxMiB, double RssGrowthPercent, IReadOnlyList<double[]> RssSamples,
-    IReadOnlyList<ScenarioCheck> Checks, ScenarioEnvironment Environment)
+    IReadOnlyList<ScenarioCheck> Checks, ScenarioEnvironment Environment, IReadOnlyList<string> ServerErrorLines)
 {
     /// <summary>The share of the load time treated as warm-up.</summary>
     public const double WarmUpShare = 0.2;
@@ -88,7 +89,8 @@ public sealed record SoakReport(
                 reshards.Count == 0 ? load < options.ReshardEvery.TotalSeconds : succeeded * 2 >= reshards.Count),
         };
         return new SoakReport("soak", Math.Round(load / 60, 2), ledger.AckedCount, ledger.PolledCount, ledger.FannedOutCount, missingPolling, missingFanOut,
-            shardsRead, Math.Round(drainSeconds, 1), reshards, errors, ledger.Violations, warm, end, max, growth, samples, checks, ScenarioEnvironment.Current(wall));
+            shardsRead, Math.Round(drainSeconds, 1), reshards, errors, ledger.Violations, warm, end, max, growth, samples, checks, ScenarioEnvironment.Current(wall),
+            [.. serverErrorLines.Take(50)]);
     }
 
     private static double Median(double[] values)
