@@ -30,6 +30,10 @@ public static class Program
             // Reliability: whole-engine power loss and bit rot (issue 9 items 2 and 3).
             PowerLossCommand.Create(),
             BitRotCommand.Create(),
+            // Reliability (issue 9): hostile clients and soak, with their server child process.
+            HostileCommand.Create(),
+            SoakCommand.Create(),
+            HostileServeCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -20,7 +20,9 @@ internal static class KestrelSetup
         KestrelServerLimits k = kestrel.Limits;
         k.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         k.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
-        k.MaxRequestLineSize = 8 * 1024;
+        k.MaxRequestLineSize = limits.MaxRequestLineBytes;
+        k.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+        k.MaxConcurrentConnections = limits.MaxConcurrentConnections;
         k.RequestHeadersTimeout = limits.RequestHeadersTimeout;
         k.KeepAliveTimeout = limits.KeepAliveTimeout;
         k.MinRequestBodyDataRate = limits.MinRequestBodyBytesPerSecond > 0

@@ -15,8 +15,11 @@ namespace Runnel.Server.Transport;
 /// (DESIGN.md, Transport). Stateless; one call per connection.
 /// </summary>
 /// <remarks>
-/// A connection that sends nothing is handed to Kestrel after the request-headers timeout, whose own timeout then
-/// closes it. The request then looks like HTTPS to the application (<c>Request.IsHttps</c>); nothing here depends on it.
+/// A connection that has not sent enough to decide (nothing, or a prefix of the preface) within the request-headers
+/// timeout is closed here: handed to Kestrel it would get Kestrel's keep-alive timeout on top (an idle connection
+/// before its first request), so a silent or half-open client would live for the sum of both (found by the harness's
+/// <c>hostile</c> scenario). An h2c request then looks like HTTPS to the application (<c>Request.IsHttps</c>);
+/// nothing here depends on it.
 /// </remarks>
 internal static class PrefaceSniffer
 {
@@ -29,13 +32,22 @@ internal static class PrefaceSniffer
         NeedMore,
         Http2,
         NotHttp2,
+
+        /// <summary>The timeout passed before the first bytes decided (nothing or a prefix of the preface received).</summary>
+        TimedOut,
     }
 
     /// <summary>The middleware for <c>ListenOptions.Use</c>.</summary>
     public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(TimeSpan timeout)
         => next => async connection =>
         {
-            if (await IsHttp2PrefaceAsync(connection.Transport.Input, timeout).ConfigureAwait(false))
+            Verdict verdict = await SniffAsync(connection.Transport.Input, timeout).ConfigureAwait(false);
+            if (verdict == Verdict.TimedOut)
+            {
+                connection.Abort(new ConnectionAbortedException("No request within the request-headers timeout."));
+                return;
+            }
+            if (verdict == Verdict.Http2)
             {
                 connection.Features.Set<ITlsConnectionFeature>(CleartextHttp2Features.Instance);
                 connection.Features.Set<ITlsApplicationProtocolFeature>(CleartextHttp2Features.Instance);
@@ -45,6 +57,13 @@ internal static class PrefaceSniffer
 
     /// <summary>Whether the connection starts with the preface. Consumes nothing: Kestrel reads the same bytes next.</summary>
     internal static async ValueTask<bool> IsHttp2PrefaceAsync(PipeReader input, TimeSpan timeout)
+        => await SniffAsync(input, timeout).ConfigureAwait(false) == Verdict.Http2;
+
+    /// <summary>
+    /// What the first bytes say: <see cref="Verdict.Http2"/>, <see cref="Verdict.NotHttp2"/> (also for a connection that
+    /// closes before deciding), or <see cref="Verdict.TimedOut"/>. Consumes nothing: Kestrel reads the same bytes next.
+    /// </summary>
+    internal static async ValueTask<Verdict> SniffAsync(PipeReader input, TimeSpan timeout)
     {
         using var expiry = new CancellationTokenSource(timeout);
         using CancellationTokenRegistration registration = expiry.Token.UnsafeRegister(
@@ -58,7 +77,9 @@ internal static class PrefaceSniffer
             {
                 // Examined nothing: Kestrel's first read must see these bytes as new and not wait for more.
                 input.AdvanceTo(buffer.Start);
-                return verdict == Verdict.Http2;
+                return verdict != Verdict.NeedMore ? verdict
+                    : result.IsCanceled && !result.IsCompleted ? Verdict.TimedOut
+                    : Verdict.NotHttp2;
             }
             // Everything examined, nothing consumed: the next read waits for more bytes.
             input.AdvanceTo(buffer.Start, buffer.End);
