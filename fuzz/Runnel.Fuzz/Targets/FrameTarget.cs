@@ -90,7 +90,7 @@ internal static class FrameTarget
     {
         byte[] encoded = new byte[frame.AlignedLength];
         HashKey? key = frame.ExplicitHashKey;
-        int written = FrameDescriptor.Write(encoded, frame.Sequence, frame.TimestampMs, frame.PartitionKey, key, frame.Data);
+        int written = FrameDescriptor.Write(encoded, frame.Sequence, frame.TimestampMs, frame.PartitionKey, key, frame.Data, frame.IsEncrypted);
         if (written != frame.AlignedLength || !encoded.AsSpan(0, frame.Length).SequenceEqual(frame.Bytes))
         {
             throw new ContractViolationException("frame: a frame decoded as Valid is not what FrameDescriptor.Write writes for its fields.");
