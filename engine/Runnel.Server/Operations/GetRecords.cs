@@ -25,21 +25,9 @@ internal sealed class GetRecords : IOperation
             throw Requests.MissingMember("ShardIterator");
         }
         GetRecordsResult result = context.Engine.GetRecords(shardIterator, limit);
-        var records = new JsonArray();
-        foreach (KinesisRecord record in result.Records)
-        {
-            records.Add(new JsonObject
-            {
-                ["SequenceNumber"] = record.SequenceNumber.ToString(),
-                ["ApproximateArrivalTimestamp"] = JsonValue.Create(record.ApproximateArrivalTimestamp),
-                ["Data"] = JsonValue.Create(record.Data),
-                ["PartitionKey"] = record.PartitionKey,
-                ["EncryptionType"] = record.EncryptionType == "NONE" ? null : record.EncryptionType,
-            });
-        }
         var response = new JsonObject
         {
-            ["Records"] = records,
+            ["Records"] = Records(result.Records),
             ["NextShardIterator"] = result.NextShardIterator,
             ["MillisBehindLatest"] = JsonValue.Create(result.MillisBehindLatest),
         };
@@ -48,6 +36,24 @@ internal sealed class GetRecords : IOperation
             response["ChildShards"] = ChildShards(children);
         }
         return ValueTask.FromResult(response);
+    }
+
+    /// <summary>The Records shape of GetRecords and SubscribeToShardEvent: EncryptionType only when not NONE.</summary>
+    internal static JsonArray Records(IReadOnlyList<KinesisRecord> records)
+    {
+        var array = new JsonArray();
+        foreach (KinesisRecord record in records)
+        {
+            array.Add(new JsonObject
+            {
+                ["SequenceNumber"] = record.SequenceNumber.ToString(),
+                ["ApproximateArrivalTimestamp"] = JsonValue.Create(record.ApproximateArrivalTimestamp),
+                ["Data"] = JsonValue.Create(record.Data),
+                ["PartitionKey"] = record.PartitionKey,
+                ["EncryptionType"] = record.EncryptionType == "NONE" ? null : record.EncryptionType,
+            });
+        }
+        return array;
     }
 
     /// <summary>The ChildShards shape: [{ShardId, ParentShards, HashKeyRange}].</summary>

@@ -64,21 +64,9 @@ internal sealed class SubscribeToShard : IStreamingOperation
     /// <summary>The SubscribeToShardEvent structure.</summary>
     internal static JsonObject Payload(SubscribeToShardEvent e)
     {
-        var records = new JsonArray();
-        foreach (KinesisRecord record in e.Records)
-        {
-            records.Add(new JsonObject
-            {
-                ["SequenceNumber"] = record.SequenceNumber.ToString(),
-                ["ApproximateArrivalTimestamp"] = JsonValue.Create(record.ApproximateArrivalTimestamp),
-                ["Data"] = JsonValue.Create(record.Data),
-                ["PartitionKey"] = record.PartitionKey,
-                ["EncryptionType"] = record.EncryptionType == "NONE" ? null : record.EncryptionType,
-            });
-        }
         var payload = new JsonObject
         {
-            ["Records"] = records,
+            ["Records"] = GetRecords.Records(e.Records),
             ["ContinuationSequenceNumber"] = e.ContinuationSequenceNumber?.ToString(),
             ["MillisBehindLatest"] = JsonValue.Create(e.MillisBehindLatest),
         };
