@@ -423,6 +423,12 @@ public sealed partial class StreamEngine
                             state.Shards.Add(document.Index, OpenShard(state.Document, document));
                         }
                     }
+                    foreach (ShardState shard in plan.ToClose)
+                    {
+                        // Closed for good: its gate lets no append in, and every started one is committed, so the
+                        // ring's 1 MiB goes back (a stream resharded for days would otherwise keep one per parent).
+                        shard.Log.ReleaseAppendBuffer();
+                    }
                 }
                 catch
                 {
@@ -453,6 +459,19 @@ public sealed partial class StreamEngine
         finally
         {
             _reshardGate.Release();
+        }
+    }
+
+    /// <summary>The indexes of a stream's shards whose log holds its append ring's buffer (for tests: closed shards hold none).</summary>
+    internal IReadOnlyList<int> ShardsHoldingAppendBuffers(string streamName)
+    {
+        lock (_lock)
+        {
+            StreamState state = _streams[streamName];
+            lock (state.Shards)
+            {
+                return [.. state.Shards.Values.Where(s => s.Log.HoldsAppendBuffer).Select(s => s.Index)];
+            }
         }
     }
 }

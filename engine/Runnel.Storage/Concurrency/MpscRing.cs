@@ -37,7 +37,11 @@ namespace Runnel.Storage.Concurrency;
 /// Head, issues a full fence, and reads WaitingProducers; one of the two sees the other's write, and the pulse is
 /// sent under the same lock the producer checks under, so a wake-up is never lost.</para>
 /// <para><b>Ownership.</b> The buffer is pinned and owned by the ring; payload spans are valid only between claim and
-/// publish (producer) or between read and release (consumer).</para>
+/// publish (producer) or between read and release (consumer). The buffer is allocated by the first claim, not by the
+/// constructor, and <see cref="TryReleaseBuffer"/> gives it back once producers have stopped for good (a closed
+/// shard's log): a log that is never appended to again (a closed parent shard, reopened at start-up or just closed by
+/// resharding) holds no ring memory. Allocation is published with <c>CompareExchange</c> before the claim's own
+/// <c>CompareExchange</c>, so a consumer that sees a published length also sees the buffer.</para>
 /// </remarks>
 public sealed class MpscRing
 {
@@ -51,7 +55,7 @@ public sealed class MpscRing
     private const int SpinIterations = 64;
     private const int YieldIterations = 32;
 
-    private readonly byte[] _buffer;
+    private byte[]? _buffer; // null until the first claim, and again after TryReleaseBuffer
     private readonly int _capacity;
     private readonly int _mask;
     private readonly RingFullPolicy _policy;
@@ -67,7 +71,6 @@ public sealed class MpscRing
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(capacity), "The ring capacity must be a power of two of at least 64 bytes.");
         }
-        _buffer = GC.AllocateArray<byte>(capacity, pinned: true);
         _capacity = capacity;
         _mask = capacity - 1;
         _policy = policy;
@@ -76,6 +79,9 @@ public sealed class MpscRing
 
     /// <summary>Bytes in the buffer.</summary>
     public int Capacity => _capacity;
+
+    /// <summary>Whether the buffer is allocated (a ring allocates it on its first claim).</summary>
+    public bool IsBufferAllocated => Volatile.Read(ref _buffer) is not null;
 
     /// <summary>What a producer does when the ring is full.</summary>
     public RingFullPolicy Policy => _policy;
@@ -105,6 +111,10 @@ public sealed class MpscRing
             claim = default;
             return RingClaimStatus.TooLarge;
         }
+        if (Volatile.Read(ref _buffer) is null)
+        {
+            AllocateBuffer();
+        }
         int length = RecordLength(payloadLength);
         if (_policy == RingFullPolicy.Reject)
         {
@@ -116,7 +126,7 @@ public sealed class MpscRing
 
     /// <summary>The payload bytes of a claimed record (producer side, before <see cref="Publish"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<byte> GetPayload(in RingClaim claim) => _buffer.AsSpan(claim.Index + RecordHeaderLength, claim.PayloadLength);
+    public Span<byte> GetPayload(in RingClaim claim) => _buffer!.AsSpan(claim.Index + RecordHeaderLength, claim.PayloadLength);
 
     /// <summary>
     /// Makes a claimed record readable (its length written last, with a full fence). Returns true when the consumer
@@ -125,7 +135,7 @@ public sealed class MpscRing
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Publish(in RingClaim claim)
     {
-        Interlocked.Exchange(ref LengthWord(claim.Index), claim.PayloadLength + RecordHeaderLength);
+        Interlocked.Exchange(ref LengthWord(_buffer!, claim.Index), claim.PayloadLength + RecordHeaderLength);
         return Volatile.Read(ref _state.ConsumerIdle) != 0
             && Interlocked.CompareExchange(ref _state.ConsumerIdle, 0, 1) == 1;
     }
@@ -138,21 +148,22 @@ public sealed class MpscRing
     public bool TryRead(long position, out ReadOnlySpan<byte> payload, out long next)
     {
         long head = _state.Head; // consumer-owned: a plain read sees its own last write
-        while (position - head < _capacity)
+        byte[]? buffer = Volatile.Read(ref _buffer);
+        while (buffer is not null && position - head < _capacity)
         {
             int index = (int)(position & _mask);
-            int length = Volatile.Read(ref LengthWord(index));
+            int length = Volatile.Read(ref LengthWord(buffer, index));
             if (length <= 0)
             {
                 break;
             }
             int aligned = (length + (Alignment - 1)) & ~(Alignment - 1);
-            if (TypeWord(index) == PaddingType)
+            if (TypeWord(buffer, index) == PaddingType)
             {
                 position += aligned;
                 continue;
             }
-            payload = _buffer.AsSpan(index + RecordHeaderLength, length - RecordHeaderLength);
+            payload = buffer.AsSpan(index + RecordHeaderLength, length - RecordHeaderLength);
             next = position + aligned;
             return true;
         }
@@ -175,10 +186,11 @@ public sealed class MpscRing
         int start = (int)(head & _mask);
         long count = position - head;
         int first = (int)Math.Min(count, _capacity - start);
-        _buffer.AsSpan(start, first).Clear();
+        byte[] buffer = _buffer!; // bytes below a read position were claimed, so the buffer exists
+        buffer.AsSpan(start, first).Clear();
         if (count > first)
         {
-            _buffer.AsSpan(0, (int)(count - first)).Clear();
+            buffer.AsSpan(0, (int)(count - first)).Clear();
         }
         Volatile.Write(ref _state.Head, position);
         if (_policy == RingFullPolicy.Wait)
@@ -210,12 +222,40 @@ public sealed class MpscRing
     /// <summary>Marks the consumer as running, for a consumer that starts without a publisher's wake-up.</summary>
     public void MarkConsumerRunning() => Volatile.Write(ref _state.ConsumerIdle, 0);
 
+    /// <summary>
+    /// Frees the buffer when the ring is empty (every claimed byte released) and its consumer idle; true when the
+    /// ring holds no buffer afterwards. The caller guarantees that no producer is claiming, and none will until this
+    /// returns (a closed shard's log: its gate lets no append in). A later claim allocates a fresh buffer, and
+    /// positions go on from Tail, so the ring stays usable. A consumer racing to idle is safe: it reads either the
+    /// old buffer (whose released bytes are zero) or none, and sees nothing to read either way.
+    /// </summary>
+    public bool TryReleaseBuffer()
+    {
+        if (Volatile.Read(ref _buffer) is null)
+        {
+            return true;
+        }
+        if (Volatile.Read(ref _state.ConsumerIdle) == 0 || Volatile.Read(ref _state.Head) != Volatile.Read(ref _state.Tail))
+        {
+            return false;
+        }
+        Volatile.Write(ref _buffer, null);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AllocateBuffer()
+    {
+        // Racing first claims may each allocate; one buffer wins and the others are dropped before any use.
+        Interlocked.CompareExchange(ref _buffer, GC.AllocateArray<byte>(_capacity, pinned: true), null);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref int LengthWord(int index) => ref Unsafe.As<byte, int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), index));
+    private static ref int LengthWord(byte[] buffer, int index) => ref Unsafe.As<byte, int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), index));
 
     // The type is written before the length with a plain store, ordered by the release of fence (1).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref int TypeWord(int index) => ref Unsafe.As<byte, int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), index + 4));
+    private static ref int TypeWord(byte[] buffer, int index) => ref Unsafe.As<byte, int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), index + 4));
 
     private RingClaimStatus TryClaimOrReject(int length, int payloadLength, out RingClaim claim)
     {
@@ -331,7 +371,7 @@ public sealed class MpscRing
 
     private void WritePadding(int index, int length)
     {
-        TypeWord(index) = PaddingType;
-        Volatile.Write(ref LengthWord(index), length);
+        TypeWord(_buffer!, index) = PaddingType;
+        Volatile.Write(ref LengthWord(_buffer!, index), length);
     }
 }

@@ -79,6 +79,7 @@ public sealed partial class ShardLog
     private int _commitWaiterCount;
 
     private int _closed;
+    private int _releaseRingWhenIdle; // set once the shard is closed for good (ReleaseAppendBuffer)
     private bool _filesClosed; // under _commitLock
     private LogFailedException? _failure;
 
@@ -157,6 +158,23 @@ public sealed partial class ShardLog
         }
         return waiter.Task;
     }
+
+    /// <summary>
+    /// Gives back the append ring's memory (up to 1 MiB) of a log that will not be appended to again: a closed
+    /// shard's. Call it after <see cref="WhenCommittedAsync"/> with appends stopped for good; the log stays readable.
+    /// Returns true when the buffer is gone; false when the writer is still finishing its last batch, which then
+    /// releases the buffer itself as it goes idle. An append after it would still work: the ring allocates a new
+    /// buffer on its next claim.
+    /// </summary>
+    public bool ReleaseAppendBuffer()
+    {
+        Volatile.Write(ref _releaseRingWhenIdle, 1);
+        Interlocked.MemoryBarrier(); // Dekker with RunWriter: the request before the idle check it races with
+        return _ring.TryReleaseBuffer();
+    }
+
+    /// <summary>Whether the append ring holds its buffer (it is allocated on the first append).</summary>
+    public bool HoldsAppendBuffer => _ring.IsBufferAllocated;
 
     private static int RingCapacity(ShardLogOptions options)
         => 1 << BitOperations.Log2((uint)Math.Min(options.MaxPendingBytes, MaxRingBytes));
@@ -245,6 +263,10 @@ public sealed partial class ShardLog
             {
                 if (_ring.TryMarkConsumerIdle(_readPosition))
                 {
+                    if (Volatile.Read(ref _releaseRingWhenIdle) != 0)
+                    {
+                        _ring.TryReleaseBuffer(); // a closed shard's writer stopping for the last time
+                    }
                     return;
                 }
                 continue;

@@ -74,6 +74,66 @@ public class MpscRingTests
     }
 
     [Fact]
+    public void Constructor_NoClaimYet_AllocatesNoBuffer()
+    {
+        var ring = new MpscRing(1 << 20, RingFullPolicy.Reject);
+
+        Assert.False(ring.IsBufferAllocated);
+        Assert.False(ring.TryRead(0, out _, out _));
+        Assert.True(ring.TryMarkConsumerIdle(0));
+        Assert.Equal(RingClaimStatus.Claimed, ring.TryClaim(8, out _));
+        Assert.True(ring.IsBufferAllocated);
+    }
+
+    [Fact]
+    public void TryReleaseBuffer_RecordNotYetReleased_KeepsBuffer()
+    {
+        var ring = new MpscRing(256, RingFullPolicy.Reject);
+        Assert.Equal(RingClaimStatus.Claimed, ring.TryClaim(16, out RingClaim claim));
+        ring.GetPayload(claim).Fill(7);
+        ring.Publish(claim);
+
+        Assert.False(ring.TryReleaseBuffer()); // published, unread: the consumer was started and is running
+        Assert.True(ring.TryRead(0, out ReadOnlySpan<byte> payload, out long next));
+        Assert.Equal(7, payload[0]);
+        Assert.False(ring.TryReleaseBuffer()); // read but not released
+        ring.Release(next);
+        Assert.False(ring.TryReleaseBuffer()); // empty, but the consumer has not gone idle
+        Assert.True(ring.TryMarkConsumerIdle(next));
+
+        Assert.True(ring.TryReleaseBuffer());
+        Assert.False(ring.IsBufferAllocated);
+    }
+
+    [Theory]
+    [InlineData(RingFullPolicy.Reject)]
+    [InlineData(RingFullPolicy.Wait)]
+    public void TryClaim_AfterBufferReleased_AllocatesAgainAndPositionsGoOn(RingFullPolicy policy)
+    {
+        var ring = new MpscRing(256, policy);
+        long position = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            int length = 8 + (round * 29 % 110);
+            Assert.Equal(RingClaimStatus.Claimed, ring.TryClaim(length, out RingClaim claim));
+            ring.GetPayload(claim).Fill((byte)(round + 1));
+            bool startConsumer = ring.Publish(claim);
+            Assert.True(startConsumer); // the consumer was idle (released buffers only happen when it is)
+            Assert.True(ring.TryRead(position, out ReadOnlySpan<byte> payload, out long next));
+            Assert.Equal(length, payload.Length);
+            Assert.True(payload.IndexOfAnyExcept((byte)(round + 1)) < 0);
+            ring.Release(next);
+            position = next;
+            Assert.True(ring.TryMarkConsumerIdle(position));
+            if (round % 3 == 0)
+            {
+                Assert.True(ring.TryReleaseBuffer());
+            }
+        }
+        Assert.Equal(ring.TailPosition, ring.HeadPosition);
+    }
+
+    [Fact]
     public void TryMarkConsumerIdle_RecordPublishedAfterIdle_PublisherIsToldToStartConsumer()
     {
         var ring = new MpscRing(256, RingFullPolicy.Reject);

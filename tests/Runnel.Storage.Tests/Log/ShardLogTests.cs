@@ -35,6 +35,52 @@ public class ShardLogTests
     }
 
     [Fact]
+    public void Open_NothingAppended_HoldsNoAppendBuffer()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+
+        Assert.False(log.HoldsAppendBuffer);
+    }
+
+    [Fact]
+    public async Task ReleaseAppendBuffer_AfterLastCommit_FreesRingAndRecordsStayReadable()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        var appends = new List<Task<AppendResult>>();
+        for (int i = 0; i < 300; i++)
+        {
+            appends.Add(log.AppendAsync("key"u8, null, BitConverter.GetBytes(i)).AsTask());
+        }
+        await log.WhenCommittedAsync();
+        Assert.True(log.HoldsAppendBuffer);
+
+        log.ReleaseAppendBuffer(); // the writer may still be going idle: then it frees the buffer itself
+        await Task.WhenAll(appends);
+        SpinWait.SpinUntil(() => !log.HoldsAppendBuffer, TimeSpan.FromSeconds(30));
+
+        Assert.False(log.HoldsAppendBuffer);
+        List<RecordModel> read = LogReading.ReadAll(log);
+        Assert.Equal(300, read.Count);
+        Assert.Equal(299, BitConverter.ToInt32(read[^1].Data));
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterAppendBufferReleased_StillAcknowledgedAndReadable()
+    {
+        using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
+        await log.AppendAsync("key"u8, null, "before"u8.ToArray());
+        await log.WhenCommittedAsync();
+        log.ReleaseAppendBuffer();
+        SpinWait.SpinUntil(() => !log.HoldsAppendBuffer, TimeSpan.FromSeconds(30));
+
+        AppendResult after = await log.AppendAsync("key"u8, null, "after"u8.ToArray());
+
+        Assert.Equal(2UL, after.Sequence);
+        List<RecordModel> read = LogReading.ReadAll(log);
+        Assert.Equal(["before", "after"], read.Select(r => System.Text.Encoding.UTF8.GetString(r.Data)));
+    }
+
+    [Fact]
     public async Task AppendAsync_ConcurrentCallers_AllAcknowledgedAndReadable()
     {
         using ShardLog log = ShardLog.Open(new MemoryDevice(), s_small);
