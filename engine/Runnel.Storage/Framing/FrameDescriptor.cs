@@ -90,6 +90,33 @@ public static class FrameDescriptor
         HashKey? explicitHashKey,
         ReadOnlySpan<byte> data,
         bool encrypted = false)
+        => WriteCore(destination, sequence, timestampMs, partitionKeyUtf8, explicitHashKey, data, encrypted, seal: true);
+
+    /// <summary>
+    /// Encodes a frame like <see cref="Write"/> but leaves its checksum zero: for a frame whose sequence and timestamp
+    /// are filled in later by a writer that then computes the checksum once (ShardLog's drain). Not readable by
+    /// <see cref="TryRead"/> until sealed.
+    /// </summary>
+    public static int WriteUnsealed(
+        Span<byte> destination,
+        ulong sequence,
+        long timestampMs,
+        ReadOnlySpan<byte> partitionKeyUtf8,
+        HashKey? explicitHashKey,
+        ReadOnlySpan<byte> data,
+        bool encrypted = false)
+        => WriteCore(destination, sequence, timestampMs, partitionKeyUtf8, explicitHashKey, data, encrypted, seal: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WriteCore(
+        Span<byte> destination,
+        ulong sequence,
+        long timestampMs,
+        ReadOnlySpan<byte> partitionKeyUtf8,
+        HashKey? explicitHashKey,
+        ReadOnlySpan<byte> data,
+        bool encrypted,
+        bool seal)
     {
         if ((uint)partitionKeyUtf8.Length > MaxPartitionKeyBytes)
         {
@@ -126,7 +153,7 @@ public static class FrameDescriptor
         frame[length..].Clear();
 
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[ChecksumOffset..], Checksum(frame[..length]));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[ChecksumOffset..], seal ? Checksum(frame[..length]) : 0u);
         return aligned;
     }
 

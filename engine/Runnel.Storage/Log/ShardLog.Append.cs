@@ -119,7 +119,7 @@ public sealed partial class ShardLog
                 : Backpressure(completion);
         }
         // The sequence field carries the completion id until the writer assigns the sequence.
-        FrameDescriptor.Write(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
+        FrameDescriptor.WriteUnsealed(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
         ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
@@ -217,7 +217,7 @@ public sealed partial class ShardLog
             return Backpressure(completion);
         }
         byte[] frame = ArrayPool<byte>.Shared.Rent(frameLength);
-        FrameDescriptor.Write(frame, (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
+        FrameDescriptor.WriteUnsealed(frame, (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
         lock (_oversizeLock)
         {
             if (_oversize.Length <= completion.Id)

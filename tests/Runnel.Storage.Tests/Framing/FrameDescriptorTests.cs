@@ -45,6 +45,26 @@ public class FrameDescriptorTests
             && frame.ExplicitHashKey == hash;
     }
 
+    [Property(Arbitrary = [typeof(FrameDescriptorTests)], MaxTest = 200)]
+    public bool WriteUnsealed_AnyRecord_SameBytesAsWriteButChecksumAndUnreadable((byte[] Key, UInt128? Hash, byte[] Data, ulong Sequence, long Timestamp) r)
+    {
+        HashKey? hash = r.Hash is { } h ? new HashKey(h) : null;
+        int aligned = FrameDescriptor.AlignedLength(r.Key.Length, hash.HasValue, r.Data.Length);
+        byte[] sealedFrame = new byte[aligned];
+        byte[] unsealed = new byte[aligned];
+        FrameDescriptor.Write(sealedFrame, r.Sequence, r.Timestamp, r.Key, hash, r.Data);
+        int written = FrameDescriptor.WriteUnsealed(unsealed, r.Sequence, r.Timestamp, r.Key, hash, r.Data);
+
+        // The checksum field is zero; every other byte matches the sealed frame.
+        uint realChecksum = BitConverter.ToUInt32(sealedFrame, FrameDescriptor.ChecksumOffset);
+        bool checksumZero = BitConverter.ToUInt32(unsealed, FrameDescriptor.ChecksumOffset) == 0;
+        // Unreadable until sealed (unless the real checksum happens to be zero, a 2^-32 case).
+        bool unreadable = FrameDescriptor.TryRead(unsealed, out _) == FrameStatus.Invalid || realChecksum == 0;
+        unsealed.AsSpan(FrameDescriptor.ChecksumOffset, 4).Clear();
+        sealedFrame.AsSpan(FrameDescriptor.ChecksumOffset, 4).Clear();
+        return written == aligned && checksumZero && unreadable && sealedFrame.AsSpan().SequenceEqual(unsealed);
+    }
+
     [Property(MaxTest = 500)]
     public bool TryRead_AnySingleBitFlip_IsNeverValid(byte[] key, byte[] data, int bitSeed)
     {
