@@ -24,6 +24,7 @@ public static class Program
             ReshardingCommand.Create(),
             HotShardCommand.Create(),
             CostCommand.Create(),
+            ShardScaling.Create(),
             // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
             CrashLoopCommand.Create(),
             DiskFaultsCommand.Create(),

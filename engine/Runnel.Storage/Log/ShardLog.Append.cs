@@ -65,7 +65,7 @@ public sealed partial class ShardLog
 
     // Writer-owned: only the running writer touches these (see the remarks on hand-over).
     private long _readPosition;
-    private byte[] _staging = GC.AllocateUninitializedArray<byte>(InitialStagingBytes);
+    private byte[] _staging = []; // allocated by the first batch (InitialStagingBytes), dropped with the ring when closed
     private PooledValueTaskSource<AppendResult>?[] _batchSources = new PooledValueTaskSource<AppendResult>?[256];
     private AppendResult[] _batchResults = new AppendResult[256];
     private ulong _nextSequence;
@@ -170,7 +170,13 @@ public sealed partial class ShardLog
     {
         Volatile.Write(ref _releaseRingWhenIdle, 1);
         Interlocked.MemoryBarrier(); // Dekker with RunWriter: the request before the idle check it races with
-        return _ring.TryReleaseBuffer();
+        if (!_ring.TryReleaseBuffer())
+        {
+            return false;
+        }
+        // The ring is empty and its consumer idle, and no producer comes: no writer runs, so its staging can go too.
+        _staging = [];
+        return true;
     }
 
     /// <summary>Whether the append ring holds its buffer (it is allocated on the first append).</summary>
@@ -263,9 +269,9 @@ public sealed partial class ShardLog
             {
                 if (_ring.TryMarkConsumerIdle(_readPosition))
                 {
-                    if (Volatile.Read(ref _releaseRingWhenIdle) != 0)
+                    if (Volatile.Read(ref _releaseRingWhenIdle) != 0 && _ring.TryReleaseBuffer())
                     {
-                        _ring.TryReleaseBuffer(); // a closed shard's writer stopping for the last time
+                        _staging = []; // a closed shard's writer stopping for the last time
                     }
                     return;
                 }
@@ -349,7 +355,7 @@ public sealed partial class ShardLog
     {
         if (neededBytes > _staging.Length)
         {
-            byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(neededBytes, _staging.Length * 2L)));
+            byte[] larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(Math.Max(neededBytes, InitialStagingBytes), _staging.Length * 2L)));
             _staging.AsSpan(0, usedBytes).CopyTo(larger);
             _staging = larger;
         }

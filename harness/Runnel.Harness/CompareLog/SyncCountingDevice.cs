@@ -1,0 +1,75 @@
+using Runnel.Storage.Io;
+
+namespace Runnel.Harness.CompareLog;
+
+/// <summary>
+/// A device decorator that counts the durability barriers (<c>Sync</c> and <c>WriteAndSync</c>: one fdatasync each)
+/// the files opened through it issue; several devices may share one <see cref="SyncCounter"/>. Every call goes to
+/// the inner file unchanged (io_uring's linked write + fdatasync included).
+/// </summary>
+public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter) : IStorageDevice, IDisposable
+{
+    /// <inheritdoc />
+    public IStorageFile OpenFile(string name, bool create) => new CountingFile(inner.OpenFile(name, create), counter);
+
+    /// <inheritdoc />
+    public bool FileExists(string name) => inner.FileExists(name);
+
+    /// <inheritdoc />
+    public void DeleteFile(string name) => inner.DeleteFile(name);
+
+    /// <inheritdoc />
+    public void RenameFile(string source, string destination) => inner.RenameFile(source, destination);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ListFiles() => inner.ListFiles();
+
+    /// <inheritdoc />
+    public void SyncDirectory()
+    {
+        counter.Add();
+        inner.SyncDirectory();
+    }
+
+    /// <summary>Disposes the inner device when it is disposable.</summary>
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private sealed class CountingFile(IStorageFile file, SyncCounter counter) : IStorageFile
+    {
+        public string Name => file.Name;
+
+        public long Length => file.Length;
+
+        public void Write(long position, ReadOnlySpan<byte> source) => file.Write(position, source);
+
+        public int Read(long position, Span<byte> destination) => file.Read(position, destination);
+
+        public void Sync()
+        {
+            counter.Add();
+            file.Sync();
+        }
+
+        public void WriteAndSync(long position, ReadOnlySpan<byte> source)
+        {
+            counter.Add();
+            file.WriteAndSync(position, source);
+        }
+
+        public void SetLength(long length) => file.SetLength(length);
+
+        public void Dispose() => file.Dispose();
+    }
+}
+
+/// <summary>A thread-safe count of fdatasync-equivalent calls.</summary>
+public sealed class SyncCounter
+{
+    private long _count;
+
+    /// <summary>The calls counted so far.</summary>
+    public long Count => Volatile.Read(ref _count);
+
+    /// <summary>Counts one call.</summary>
+    public void Add() => Interlocked.Increment(ref _count);
+}
