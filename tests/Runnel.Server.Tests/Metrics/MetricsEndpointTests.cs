@@ -302,10 +302,10 @@ public class MetricsEndpointTests(ServerFixture fixture) : IClassFixture<ServerF
         return PrometheusText.Parse(await response.Content.ReadAsStringAsync());
     }
 
-    private static Task CreateStreamAsync(HttpClient client, Uri endpoint, string stream, int shards)
+    private static Task<JsonNode> CreateStreamAsync(HttpClient client, Uri endpoint, string stream, int shards)
         => CallAsync(client, endpoint, "CreateStream", new JsonObject { ["StreamName"] = stream, ["ShardCount"] = shards });
 
-    private static Task PutRecordAsync(HttpClient client, Uri endpoint, string stream, string data, string key, string? explicitHashKey = null)
+    private static Task<JsonNode> PutRecordAsync(HttpClient client, Uri endpoint, string stream, string data, string key, string? explicitHashKey = null)
     {
         JsonObject body = Entry(data, key);
         body["StreamName"] = stream;
