@@ -85,65 +85,58 @@ public sealed partial class StreamEngine
         PutRecordsOutcome? outcome = null; // null until the records were appended: the call failed as a whole
         try
         {
-            (PutRecordsResult result, PutRecordsOutcome appended) = await PutRecordsAsync(state, keyId, records).ConfigureAwait(false);
-            outcome = appended;
-            return result;
+            var keys = new HashKey[records.Count];
+            long total = 0;
+            for (int i = 0; i < records.Count; i++)
+            {
+                PutRecordsEntry entry = records[i];
+                string prefix = $"records.{i + 1}.member.";
+                keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
+                    prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
+                total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
+            }
+            if (total > MaxPutRecordsBytes)
+            {
+                throw KinesisException.Invalid("Records size exceeds 10 MB limit");
+            }
+
+            MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
+            var pending = new Task<(ShardState, AppendResult)>[records.Count];
+            for (int i = 0; i < records.Count; i++)
+            {
+                pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
+            }
+            var results = new PutRecordsResultEntry[records.Count];
+            int failed = 0;
+            int throttled = 0;
+            long successfulBytes = 0;
+            for (int i = 0; i < records.Count; i++)
+            {
+                try
+                {
+                    (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
+                    results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
+                    successfulBytes += records[i].Data.Length + Encoding.UTF8.GetByteCount(records[i].PartitionKey);
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
+                {
+                    results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
+                    failed++;
+                    throttled++;
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
+                {
+                    results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
+                    failed++;
+                }
+            }
+            outcome = new PutRecordsOutcome(records.Count, records.Count - failed, successfulBytes, throttled);
+            return new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS");
         }
         finally
         {
             _metrics.PutRecords(state, outcome, _time.GetElapsedTime(started));
         }
-    }
-
-    private async ValueTask<(PutRecordsResult Result, PutRecordsOutcome Outcome)> PutRecordsAsync(StreamState state, string? keyId, IReadOnlyList<PutRecordsEntry> records)
-    {
-        var keys = new HashKey[records.Count];
-        long total = 0;
-        for (int i = 0; i < records.Count; i++)
-        {
-            PutRecordsEntry entry = records[i];
-            string prefix = $"records.{i + 1}.member.";
-            keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
-                prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
-            total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
-        }
-        if (total > MaxPutRecordsBytes)
-        {
-            throw KinesisException.Invalid("Records size exceeds 10 MB limit");
-        }
-
-        MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
-        var pending = new Task<(ShardState, AppendResult)>[records.Count];
-        for (int i = 0; i < records.Count; i++)
-        {
-            pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
-        }
-        var results = new PutRecordsResultEntry[records.Count];
-        int failed = 0;
-        int throttled = 0;
-        long successfulBytes = 0;
-        for (int i = 0; i < records.Count; i++)
-        {
-            try
-            {
-                (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
-                results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
-                successfulBytes += records[i].Data.Length + Encoding.UTF8.GetByteCount(records[i].PartitionKey);
-            }
-            catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
-            {
-                results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
-                failed++;
-                throttled++;
-            }
-            catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
-            {
-                results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
-                failed++;
-            }
-        }
-        return (new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS"),
-            new PutRecordsOutcome(records.Count, records.Count - failed, successfulBytes, throttled));
     }
 
     /// <summary>GetShardIterator: a signed, 5-minute position in one shard (any of the five types).</summary>
