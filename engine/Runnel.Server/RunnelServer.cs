@@ -11,6 +11,7 @@ using Runnel.Server.Tls;
 using Runnel.Streams;
 using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
+using Runnel.Streams.Metrics;
 using Runnel.Streams.Storage;
 
 namespace Runnel.Server;
@@ -33,11 +34,14 @@ public sealed class RunnelServer : IAsyncDisposable
     private readonly TimeSpan _shutdownTimeout;
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private readonly ClientNetworkFilter _networks;
+    private readonly PrometheusCollector _metrics;
     private bool _stopped;
 
     private RunnelServer(WebApplication app, StreamEngine engine, MaintenanceLoop maintenance, string dataDirectory,
-        ServerCertificate? certificate, ILogger logger, TimeSpan shutdownTimeout, ClientNetworkFilter networks, AuditTrail? audit)
+        ServerCertificate? certificate, ILogger logger, TimeSpan shutdownTimeout, ClientNetworkFilter networks, AuditTrail? audit,
+        PrometheusCollector metrics)
     {
+        _metrics = metrics;
         _networks = networks;
         Audit = audit;
         _app = app;
@@ -130,6 +134,7 @@ public sealed class RunnelServer : IAsyncDisposable
         StreamEngine engine = StreamEngine.Open(streams, storage, keys: keys);
         WebApplication? app = null;
         AuditTrail? audit = null;
+        var metrics = new PrometheusCollector(engine.Metrics); // from the start, so /metrics counts every call
         try
         {
             app = builder.Build();
@@ -144,11 +149,12 @@ public sealed class RunnelServer : IAsyncDisposable
                 Audit = recorder,
                 Verifier = SigV4Authorization.CreateVerifier(options, TimeProvider.System),
                 Authorizer = options.Authentication == AuthenticationMode.SigV4 ? new RequestAuthorizer(engine) : null,
+                Metrics = metrics,
             };
             app.Run(handler.InvokeAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var maintenance = new MaintenanceLoop(engine, options.MaintenanceInterval, TimeProvider.System, logger);
-            return new RunnelServer(app, engine, maintenance, dataDirectory, certificate, logger, options.Limits.ShutdownTimeout, networks, audit);
+            return new RunnelServer(app, engine, maintenance, dataDirectory, certificate, logger, options.Limits.ShutdownTimeout, networks, audit, metrics);
         }
         catch
         {
@@ -160,6 +166,7 @@ public sealed class RunnelServer : IAsyncDisposable
             {
                 await audit.DisposeAsync().ConfigureAwait(false);
             }
+            metrics.Dispose();
             engine.Dispose();
             certificate?.Certificate.Dispose();
             throw;
@@ -190,6 +197,7 @@ public sealed class RunnelServer : IAsyncDisposable
                 {
                     await Audit.DisposeAsync().ConfigureAwait(false); // every call's record written and synced
                 }
+                _metrics.Dispose();
                 Engine.Dispose();
                 Certificate?.Certificate.Dispose();
             }

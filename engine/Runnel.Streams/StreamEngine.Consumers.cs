@@ -175,21 +175,31 @@ public sealed partial class StreamEngine
             ShardState shard = ResolveShard(state, shardId);
             long now = NowMs();
             (string, int) key = (consumerArn, shard.Index);
-            CountSubscribeCall(key, shard.Id, now);
+            try
+            {
+                CountSubscribeCall(key, shard.Id, now);
+            }
+            catch (KinesisException)
+            {
+                _metrics.SubscribeRateExceeded(state, consumer.Name);
+                throw;
+            }
             if (_subscriptions.TryGetValue(key, out (ShardSubscription Subscription, long StartedMs) live))
             {
                 if (now - live.StartedMs < (long)s_takeoverGrace.TotalMilliseconds)
                 {
+                    _metrics.SubscribeRateExceeded(state, consumer.Name);
                     throw KinesisException.InUse(
                         $"Another active subscription exists for consumer {consumerArn} and shard {shard.Id}. Subscribe again after 5 seconds.");
                 }
                 live.Subscription.TakeOver();
             }
-            var subscription = new ShardSubscription(this, _time, iterator, consumerArn, shard.Id.ToString(), _options.SubscriptionLifetime)
+            var subscription = new ShardSubscription(this, _time, iterator, consumerArn, consumer.Name, shard.Id.ToString(), _options.SubscriptionLifetime)
             {
                 Released = s => ReleaseSubscription(key, s),
             };
             _subscriptions[key] = (subscription, now);
+            _metrics.SubscribeSucceeded(state, consumer.Name);
             return subscription;
         }
     }

@@ -10,6 +10,7 @@ using Runnel.Streams.Capacity;
 using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
+using Runnel.Streams.Metrics;
 using Runnel.Streams.Shards;
 
 namespace Runnel.Streams;
@@ -35,22 +36,32 @@ public sealed partial class StreamEngine
         string? explicitHashKey = null,
         string? sequenceNumberForOrdering = null)
     {
+        long started = _time.GetTimestamp();
         (StreamState state, string? keyId) = ResolveForPut(stream);
-        HashKey hashKey = ValidateRecord(state, data.Length, partitionKey, explicitHashKey, "data", "partitionKey", "explicitHashKey");
-        if (sequenceNumberForOrdering is not null)
+        long bytes = -1; // until the record is durable: a failed call
+        try
         {
-            Validation.SequenceNumberPattern(sequenceNumberForOrdering, "sequenceNumberForOrdering");
-            if (SequenceNumber.TryParse(sequenceNumberForOrdering, out _) != SequenceNumberParseStatus.Ok)
+            HashKey hashKey = ValidateRecord(state, data.Length, partitionKey, explicitHashKey, "data", "partitionKey", "explicitHashKey");
+            if (sequenceNumberForOrdering is not null)
             {
-                throw KinesisException.Invalid(
-                    $"ExclusiveMinimumSequenceNumber {sequenceNumberForOrdering} used in PutRecord on stream {state.Name} under account {_options.AccountId} is invalid.");
+                Validation.SequenceNumberPattern(sequenceNumberForOrdering, "sequenceNumberForOrdering");
+                if (SequenceNumber.TryParse(sequenceNumberForOrdering, out _) != SequenceNumberParseStatus.Ok)
+                {
+                    throw KinesisException.Invalid(
+                        $"ExclusiveMinimumSequenceNumber {sequenceNumberForOrdering} used in PutRecord on stream {state.Name} under account {_options.AccountId} is invalid.");
+                }
+                // Counters only grow, so every record of this shard gets a number above any earlier one: the
+                // guarantee SequenceNumberForOrdering asks for holds without waiting.
             }
-            // Counters only grow, so every record of this shard gets a number above any earlier one: the
-            // guarantee SequenceNumberForOrdering asks for holds without waiting.
+            MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
+            (ShardState shard, AppendResult result) = await AppendAsync(state, hashKey, partitionKey, data, master).ConfigureAwait(false);
+            bytes = data.Length + Encoding.UTF8.GetByteCount(partitionKey);
+            return new PutRecordResult(shard.Id, shard.SequenceOf(result.Sequence), master is null ? "NONE" : "KMS");
         }
-        MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
-        (ShardState shard, AppendResult result) = await AppendAsync(state, hashKey, partitionKey, data, master).ConfigureAwait(false);
-        return new PutRecordResult(shard.Id, shard.SequenceOf(result.Sequence), master is null ? "NONE" : "KMS");
+        finally
+        {
+            _metrics.PutRecord(state, bytes, _time.GetElapsedTime(started));
+        }
     }
 
     /// <summary>
@@ -59,6 +70,7 @@ public sealed partial class StreamEngine
     /// </summary>
     public async ValueTask<PutRecordsResult> PutRecordsAsync(StreamRef stream, IReadOnlyList<PutRecordsEntry> records)
     {
+        long started = _time.GetTimestamp();
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
@@ -70,48 +82,61 @@ public sealed partial class StreamEngine
                 $"Member must have length less than or equal to {MaxPutRecordsCount}");
         }
         (StreamState state, string? keyId) = ResolveForPut(stream);
-        var keys = new HashKey[records.Count];
-        long total = 0;
-        for (int i = 0; i < records.Count; i++)
+        PutRecordsOutcome? outcome = null; // null until the records were appended: the call failed as a whole
+        try
         {
-            PutRecordsEntry entry = records[i];
-            string prefix = $"records.{i + 1}.member.";
-            keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
-                prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
-            total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
-        }
-        if (total > MaxPutRecordsBytes)
-        {
-            throw KinesisException.Invalid("Records size exceeds 10 MB limit");
-        }
+            var keys = new HashKey[records.Count];
+            long total = 0;
+            for (int i = 0; i < records.Count; i++)
+            {
+                PutRecordsEntry entry = records[i];
+                string prefix = $"records.{i + 1}.member.";
+                keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
+                    prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
+                total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
+            }
+            if (total > MaxPutRecordsBytes)
+            {
+                throw KinesisException.Invalid("Records size exceeds 10 MB limit");
+            }
 
-        MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
-        var pending = new Task<(ShardState, AppendResult)>[records.Count];
-        for (int i = 0; i < records.Count; i++)
-        {
-            pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
+            MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
+            var pending = new Task<(ShardState, AppendResult)>[records.Count];
+            for (int i = 0; i < records.Count; i++)
+            {
+                pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
+            }
+            var results = new PutRecordsResultEntry[records.Count];
+            int failed = 0;
+            int throttled = 0;
+            long successfulBytes = 0;
+            for (int i = 0; i < records.Count; i++)
+            {
+                try
+                {
+                    (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
+                    results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
+                    successfulBytes += records[i].Data.Length + Encoding.UTF8.GetByteCount(records[i].PartitionKey);
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
+                {
+                    results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
+                    failed++;
+                    throttled++;
+                }
+                catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
+                {
+                    results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
+                    failed++;
+                }
+            }
+            outcome = new PutRecordsOutcome(records.Count, records.Count - failed, successfulBytes, throttled);
+            return new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS");
         }
-        var results = new PutRecordsResultEntry[records.Count];
-        int failed = 0;
-        for (int i = 0; i < records.Count; i++)
+        finally
         {
-            try
-            {
-                (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
-                results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
-            }
-            catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
-            {
-                results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
-                failed++;
-            }
-            catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
-            {
-                results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
-                failed++;
-            }
+            _metrics.PutRecords(state, outcome, _time.GetElapsedTime(started));
         }
-        return new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS");
     }
 
     /// <summary>GetShardIterator: a signed, 5-minute position in one shard (any of the five types).</summary>
@@ -202,28 +227,43 @@ public sealed partial class StreamEngine
         {
             Validation.Range(l, "limit", 1, 10000);
         }
+        long started = _time.GetTimestamp();
         long now = NowMs();
         (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(shardIterator, now);
-        ReadPermit permit = shard.Throttle.TryBeginGetRecords();
-        if (!permit.IsAccepted)
+        try
         {
-            throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
-                $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
+            ReadPermit permit = shard.Throttle.TryBeginGetRecords();
+            if (!permit.IsAccepted)
+            {
+                _metrics.ReadThrottled(state, shard);
+                throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
+                    $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
+            }
+            long maxBytes = permit.MaxBytes > 0 ? Math.Min(permit.MaxBytes, MaxGetRecordsBytes) : MaxGetRecordsBytes;
+            ShardRead read = ReadShard(state, shard, token, limit ?? 10000, maxBytes, now);
+            shard.Throttle.CompleteGetRecords(read.Bytes);
+            var result = new GetRecordsResult(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
+            _metrics.GetRecords(state, shard, read.Records.Count, read.Bytes, IteratorAgeMs(read.Records, now));
+            return result;
         }
-        long maxBytes = permit.MaxBytes > 0 ? Math.Min(permit.MaxBytes, MaxGetRecordsBytes) : MaxGetRecordsBytes;
-        ShardRead read = ReadShard(state, shard, token, limit ?? 10000, maxBytes, now);
-        shard.Throttle.CompleteGetRecords(read.Bytes);
-        return new GetRecordsResult(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
+        finally
+        {
+            _metrics.GetRecordsLatency(state, _time.GetElapsedTime(started));
+        }
     }
 
+    /// <summary>CloudWatch's iterator age: now minus the arrival of the last record returned; 0 when none was (caught up).</summary>
+    private static long IteratorAgeMs(List<KinesisRecord> records, long now)
+        => records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
+
     /// <summary>One read for a subscription: no GetRecords throttle (enhanced fan-out has its own 2 MiB/s).</summary>
-    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes) ReadForSubscription(string iterator)
+    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes, StreamState Stream, ShardState Shard) ReadForSubscription(string iterator)
     {
         (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(iterator, NowMs());
         ShardRead read = ReadShard(state, shard, token, 10000, MaxGetRecordsBytes, NowMs());
         SequenceNumber? continuation = read.NextIterator is null ? null : shard.SequenceOf(read.NextCounter - 1);
         return (new SubscribeToShardEvent(read.Records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
-            read.NextIterator, read.Bytes);
+            read.NextIterator, read.Bytes, state, shard);
     }
 
     private readonly record struct ShardRead(List<KinesisRecord> Records, string? NextIterator, ulong NextCounter, long MillisBehindLatest, long Bytes);
@@ -427,6 +467,7 @@ public sealed partial class StreamEngine
             if (!AdmitWrite(state, shard, bytes))
             {
                 shard.EndAppend();
+                _metrics.WriteThrottled(state, shard);
                 throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
                     $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
             }
@@ -446,7 +487,9 @@ public sealed partial class StreamEngine
             }
             try
             {
-                return (shard, await append.ConfigureAwait(false));
+                AppendResult appended = await append.ConfigureAwait(false);
+                _metrics.ShardIncoming(state, shard, bytes);
+                return (shard, appended);
             }
             catch (LogBackpressureException) when (!_options.LimitsEnabled && ++backpressureWaits <= MaxBackpressureWaits)
             {
@@ -456,6 +499,7 @@ public sealed partial class StreamEngine
             }
             catch (LogBackpressureException e)
             {
+                _metrics.WriteThrottled(state, shard);
                 throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
                     $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.", e);
             }

@@ -4,6 +4,7 @@ using Runnel.Streams.Catalog;
 using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
+using Runnel.Streams.Metrics;
 using Runnel.Streams.Shards;
 
 namespace Runnel.Streams;
@@ -426,8 +427,22 @@ public sealed partial class StreamEngine
             }
             state.Document.ShardLevelMetrics = [.. s_shardLevelMetrics.Where(desired.Contains)];
             Persist();
+            ShardLevelMetrics before = state.ShardMetrics;
+            state.ShardMetrics = ParseShardLevelMetrics(state.Document.ShardLevelMetrics);
+            _metrics.ShardMetricsChanged(state, before);
             return new MonitoringChange(state.Name, StreamArn(state.Name), current, [.. state.Document.ShardLevelMetrics]);
         }
+    }
+
+    /// <summary>The catalog's list of shard-level metric names as flags (names the enum does not know are ignored).</summary>
+    private static ShardLevelMetrics ParseShardLevelMetrics(List<string> names)
+    {
+        ShardLevelMetrics flags = ShardLevelMetrics.None;
+        foreach (string name in names)
+        {
+            flags |= KinesisMetricNames.ShardLevelFlag(name);
+        }
+        return flags;
     }
 
     /// <summary>StartStreamEncryption: records written from now on are encrypted at rest (AES-256-GCM under data keys

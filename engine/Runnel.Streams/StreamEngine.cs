@@ -8,6 +8,7 @@ using Runnel.Streams.Catalog;
 using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
+using Runnel.Streams.Metrics;
 using Runnel.Streams.Shards;
 using Runnel.Streams.Storage;
 
@@ -41,6 +42,7 @@ public sealed partial class StreamEngine : IDisposable
     private readonly CapacityOptions _capacity;
     private readonly ControlPlaneRateLimiter _controlPlane;
     private readonly KeyService _keys;
+    private readonly KinesisMetrics _metrics = new();
 
     // Guards the catalog, _streams and every StreamState's metadata. Never held across an await.
     private readonly Lock _lock = new();
@@ -76,6 +78,9 @@ public sealed partial class StreamEngine : IDisposable
             }
         }
     }
+
+    /// <summary>The engine's instruments (CloudWatch's Kinesis metrics), on its own meter; disposed with the engine.</summary>
+    public KinesisMetrics Metrics => _metrics;
 
     /// <summary>The key service of encryption at rest (StartStreamEncryption's keys).</summary>
     public KeyService Keys => _keys;
@@ -141,6 +146,7 @@ public sealed partial class StreamEngine : IDisposable
             }
         }
         _reshardGate.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>
@@ -195,7 +201,7 @@ public sealed partial class StreamEngine : IDisposable
     /// <summary>Opens the logs of a stream from the catalog and makes it visible. Holds _lock or runs at open.</summary>
     private StreamState Attach(StreamDocument document)
     {
-        var state = new StreamState(document);
+        var state = new StreamState(document) { ShardMetrics = ParseShardLevelMetrics(document.ShardLevelMetrics) };
         foreach (ShardDocument shard in document.Shards)
         {
             state.Shards.Add(shard.Index, OpenShard(document, shard));
@@ -203,6 +209,7 @@ public sealed partial class StreamEngine : IDisposable
         state.PublishTopology();
         EnsureCapacityModel(state);
         _streams.Add(document.Name, state);
+        _metrics.StreamAttached(state);
         return state;
     }
 
@@ -278,6 +285,7 @@ public sealed partial class StreamEngine : IDisposable
         {
             _catalog.Streams.Remove(d);
             Persist();
+            _metrics.StreamRemoved(d.Name);
             foreach (ShardState shard in stream.Shards.Values)
             {
                 shard.Log.Dispose();
@@ -310,6 +318,7 @@ public sealed partial class StreamEngine : IDisposable
                 stream.Shards.Remove(shard.Index);
             }
             stream.Document.Shards.Remove(shard.Document);
+            _metrics.ShardRemoved(stream, shard);
         }
         Persist();
         foreach (ShardState shard in expired)

@@ -8,13 +8,14 @@ using Runnel.Server.Operations;
 using Runnel.Server.Security;
 using Runnel.Streams;
 using Runnel.Streams.Errors;
+using Runnel.Streams.Metrics;
 
 namespace Runnel.Server.Http;
 
 /// <summary>
 /// The whole HTTP surface, as one request delegate: <c>POST /</c> is the Kinesis API (X-Amz-Target dispatch to
 /// <see cref="OperationRegistry"/>, body in the request's encoding, answer in the same), <c>GET /health</c> the
-/// health check, <c>OPTIONS</c> the CORS preflight; anything else is a JSON 404 or 405. Every error leaves as the
+/// health check, <c>GET /metrics</c> the Prometheus metrics, <c>OPTIONS</c> the CORS preflight; anything else is a JSON 404 or 405. Every error leaves as the
 /// Kinesis envelope <c>{"__type", "message"}</c> with <c>x-amzn-ErrorType</c>; no stack trace ever reaches a client.
 /// Thread-safe: one instance serves every request.
 /// </summary>
@@ -62,6 +63,13 @@ internal sealed class KinesisHttpHandler
                 ? _health.WriteAsync(context)
                 : MethodNotAllowedAsync(context, "GET, HEAD");
         }
+        if (path == "/metrics" && Metrics is not null)
+        {
+            // Open like /health, also with --auth sigv4 (a Prometheus scraper cannot sign); --allow-network applies.
+            return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+                ? WriteMetricsAsync(context, Metrics)
+                : MethodNotAllowedAsync(context, "GET, HEAD");
+        }
         if (HttpMethods.IsOptions(request.Method))
         {
             return PreflightAsync(context);
@@ -72,6 +80,22 @@ internal sealed class KinesisHttpHandler
                 "Kinesis requests are POST / (and GET /health).", WireFormat.Json, KinesisTarget.JsonContentType);
         }
         return HttpMethods.IsPost(request.Method) ? AuditedKinesisAsync(context) : MethodNotAllowedAsync(context, "POST, OPTIONS");
+    }
+
+    /// <summary>The collector <c>GET /metrics</c> renders; null serves no /metrics.</summary>
+    public PrometheusCollector? Metrics { get; init; }
+
+    private static async Task WriteMetricsAsync(HttpContext context, PrometheusCollector metrics)
+    {
+        byte[] text = metrics.Scrape();
+        HttpResponse response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = PrometheusCollector.ContentType;
+        response.ContentLength = text.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <summary>IAM-style authorization of every request (with <c>--auth sigv4</c>); null authorizes nothing.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Errors;
+using Runnel.Streams.Shards;
 
 namespace Runnel.Streams.Consumers;
 
@@ -18,13 +19,15 @@ public sealed class ShardSubscription : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _takenOver = new();
     private readonly long _origin;
+    private readonly string _consumerName;
     private string _iterator;
     private TokenBucket _bucket;
     private int _disposed;
 
-    internal ShardSubscription(StreamEngine engine, TimeProvider time, string iterator, string consumerArn, string shardId, TimeSpan lifetime)
+    internal ShardSubscription(StreamEngine engine, TimeProvider time, string iterator, string consumerArn, string consumerName, string shardId, TimeSpan lifetime)
     {
         _engine = engine;
+        _consumerName = consumerName;
         _time = time;
         _iterator = iterator;
         ConsumerArn = consumerArn;
@@ -89,7 +92,7 @@ public sealed class ShardSubscription : IDisposable
                 await DelayAsync(TimeSpan.FromTicks(Math.Max(_bucket.TicksUntil(0), TimeSpan.TicksPerMillisecond)), linked.Token).ConfigureAwait(false);
                 continue;
             }
-            (SubscribeToShardEvent subscribeEvent, string? next, long bytes) = _engine.ReadForSubscription(_iterator);
+            (SubscribeToShardEvent subscribeEvent, string? next, long bytes, StreamState stream, ShardState shard) = _engine.ReadForSubscription(_iterator);
             if (bytes > 0)
             {
                 _bucket.Charge(bytes);
@@ -99,6 +102,8 @@ public sealed class ShardSubscription : IDisposable
             {
                 lastEvent = now;
                 yield return subscribeEvent;
+                // Resumed: the subscriber took the event and asked for the next one, so it was sent.
+                _engine.Metrics.EventSent(stream, shard, _consumerName, subscribeEvent.Records.Count, bytes, subscribeEvent.MillisBehindLatest);
             }
             if (shardEnded)
             {

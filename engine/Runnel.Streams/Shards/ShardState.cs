@@ -26,6 +26,7 @@ internal sealed class ShardState
         IteratorRate = new RollingWindowCounter(time, 5, TimeSpan.FromSeconds(1));
         Document = document;
         Id = new ShardId(document.Index);
+        IdText = Id.ToString();
         Range = new HashKeyRange(HashKey.Parse(document.StartingHashKey), HashKey.Parse(document.EndingHashKey));
         StreamTag = streamTag;
         Log = log;
@@ -35,6 +36,9 @@ internal sealed class ShardState
     public ShardDocument Document { get; }
 
     public ShardId Id { get; }
+
+    /// <summary><see cref="Id"/> as text, made once (metrics tag every shard-level measurement with it).</summary>
+    public string IdText { get; }
 
     public int Index => Document.Index;
 

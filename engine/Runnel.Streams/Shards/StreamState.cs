@@ -1,5 +1,6 @@
 using Runnel.Streams.Capacity;
 using Runnel.Streams.Catalog;
+using Runnel.Streams.Metrics;
 
 namespace Runnel.Streams.Shards;
 
@@ -15,6 +16,10 @@ internal sealed class StreamState(StreamDocument document)
     public StreamDocument Document { get; } = document;
 
     public string Name => Document.Name;
+
+    /// <summary>The shard-level metrics EnableEnhancedMonitoring turned on (the catalog's list, as flags for the
+    /// put and read paths). Written under the engine's lock; read without it (a stale read reports one call late).</summary>
+    public ShardLevelMetrics ShardMetrics { get; set; }
 
     /// <summary>The stream-level capacity of an on-demand stream (null while provisioned).</summary>
     public OnDemandCapacity? OnDemand { get; set; }
