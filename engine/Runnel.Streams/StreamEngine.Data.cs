@@ -216,11 +216,14 @@ public sealed partial class StreamEngine
         return new GetRecordsResult(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
     }
 
-    /// <summary>One read for a subscription: no GetRecords throttle (enhanced fan-out has its own 2 MiB/s).</summary>
-    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes) ReadForSubscription(string iterator)
+    /// <summary>
+    /// One read for a subscription, of at most <paramref name="maxBytes"/> (at least one record): no GetRecords
+    /// throttle (enhanced fan-out has its own 2 MiB/s, which sets the allowance).
+    /// </summary>
+    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes) ReadForSubscription(string iterator, long maxBytes)
     {
         (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(iterator, NowMs());
-        ShardRead read = ReadShard(state, shard, token, 10000, MaxGetRecordsBytes, NowMs());
+        ShardRead read = ReadShard(state, shard, token, 10000, Math.Min(maxBytes, MaxGetRecordsBytes), NowMs());
         SequenceNumber? continuation = read.NextIterator is null ? null : shard.SequenceOf(read.NextCounter - 1);
         return (new SubscribeToShardEvent(read.Records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
             read.NextIterator, read.Bytes);
