@@ -6,8 +6,9 @@ namespace Runnel.Streams.Consumers;
 
 /// <summary>
 /// An enhanced fan-out subscription to one shard: events pushed from a starting position at up to 2 MiB/s for
-/// this consumer alone (no event larger than the allowance, but for one record bigger than it), for at most five minutes, ending early when another subscription takes over (with
-/// ResourceInUseException) or at the end of a closed shard.
+/// this consumer alone (no event larger than the allowance, but for one record bigger than it), for at most five
+/// minutes, ending early when another subscription takes over (with ResourceInUseException) or at the end of a
+/// closed shard.
 /// </summary>
 /// <remarks>Single reader: <see cref="ReadEventsAsync"/> may be enumerated once.</remarks>
 public sealed class ShardSubscription : IDisposable
