@@ -157,6 +157,11 @@ public sealed partial class StreamEngine
         ArgumentNullException.ThrowIfNull(shardId);
         ArgumentNullException.ThrowIfNull(startingPosition);
         Validation.ConsumerArn(consumerArn, "consumerARN");
+        Validation.Name(shardId, "shardId");
+        if (startingPosition.SequenceNumber is { } sequenceNumber)
+        {
+            Validation.SequenceNumberPattern(sequenceNumber, "startingPosition.sequenceNumber");
+        }
         StreamState state;
         ConsumerDocument consumer;
         lock (_lock)

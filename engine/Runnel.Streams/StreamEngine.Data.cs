@@ -256,11 +256,14 @@ public sealed partial class StreamEngine
     private static long IteratorAgeMs(List<KinesisRecord> records, long now)
         => records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
 
-    /// <summary>One read for a subscription: no GetRecords throttle (enhanced fan-out has its own 2 MiB/s).</summary>
-    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes, StreamState Stream, ShardState Shard) ReadForSubscription(string iterator)
+    /// <summary>
+    /// One read for a subscription, of at most <paramref name="maxBytes"/> (at least one record): no GetRecords
+    /// throttle (enhanced fan-out has its own 2 MiB/s, which sets the allowance).
+    /// </summary>
+    internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes, StreamState Stream, ShardState Shard) ReadForSubscription(string iterator, long maxBytes)
     {
         (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(iterator, NowMs());
-        ShardRead read = ReadShard(state, shard, token, 10000, MaxGetRecordsBytes, NowMs());
+        ShardRead read = ReadShard(state, shard, token, 10000, Math.Min(maxBytes, MaxGetRecordsBytes), NowMs());
         SequenceNumber? continuation = read.NextIterator is null ? null : shard.SequenceOf(read.NextCounter - 1);
         return (new SubscribeToShardEvent(read.Records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
             read.NextIterator, read.Bytes, state, shard);

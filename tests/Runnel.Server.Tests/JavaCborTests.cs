@@ -117,7 +117,7 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task UnknownStream_JavaShapedCbor_Returns400WithCborEnvelope()
     {
         using HttpClient client = ServerFixture.PlainClient();
-        using HttpRequestMessage request = JavaRequest("GetShardIterator",
+        using HttpRequestMessage request = JavaRequest(fixture.Plain, "GetShardIterator",
             Map(("ShardId", ShardZero), ("ShardIteratorType", "TRIM_HORIZON"), ("StreamName", "java-missing")));
         using HttpResponseMessage response = await client.SendAsync(request);
         Assert.Equal(HttpVersion.Version20, response.Version);
@@ -169,7 +169,7 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     private async Task<(HttpStatusCode Status, byte[] Body)> SendRawAsync(string operation, Dictionary<string, object?> members)
     {
         using HttpClient client = ServerFixture.PlainClient();
-        using HttpRequestMessage request = JavaRequest(operation, members);
+        using HttpRequestMessage request = JavaRequest(fixture.Plain, operation, members);
         using HttpResponseMessage response = await client.SendAsync(request);
         Assert.Equal(HttpVersion.Version20, response.Version);
         byte[] body = await response.Content.ReadAsByteArrayAsync();
@@ -181,9 +181,9 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     /// <summary>The request as the Java SDK v2 sends it: h2c prior knowledge, its headers, a CBOR body.</summary>
-    private HttpRequestMessage JavaRequest(string operation, Dictionary<string, object?> members)
+    internal static HttpRequestMessage JavaRequest(Uri endpoint, string operation, Dictionary<string, object?> members)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, fixture.Plain)
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -203,11 +203,11 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         return request;
     }
 
-    private static Dictionary<string, object?> Map(params (string Key, object? Value)[] members)
+    internal static Dictionary<string, object?> Map(params (string Key, object? Value)[] members)
         => members.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
 
     /// <summary>CBOR as the Java SDK writes it: definite-length maps and arrays, byte-string blobs, tag-1 epoch-ms timestamps.</summary>
-    private static byte[] Encode(Dictionary<string, object?> members)
+    internal static byte[] Encode(Dictionary<string, object?> members)
     {
         var writer = new CborWriter(CborConformanceMode.Strict, convertIndefiniteLengthEncodings: false);
         Write(writer, members);
@@ -253,8 +253,8 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         }
     }
 
-    /// <summary>Any CBOR value: maps, arrays, text, byte strings, integers, floats, booleans, and tag-1 values as a boxed (tag, value) tuple.</summary>
-    private static object? ReadValue(CborReader reader)
+    /// <summary>Any CBOR value: maps, arrays, text, byte strings, integers, floats, booleans, null, and tag-1 values as a boxed (tag, value) tuple.</summary>
+    internal static object? ReadValue(CborReader reader)
     {
         switch (reader.PeekState())
         {
@@ -288,6 +288,9 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
                 return reader.ReadDouble();
             case CborReaderState.Boolean:
                 return reader.ReadBoolean();
+            case CborReaderState.Null:
+                reader.ReadNull();
+                return null;
             case CborReaderState.Tag:
                 Assert.Equal(CborTag.UnixTimeSeconds, reader.ReadTag());
                 return (Tag: CborTag.UnixTimeSeconds, Value: ReadValue(reader));
@@ -297,7 +300,7 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     /// <summary>A tag-1 value must wrap an integer of epoch milliseconds (not a float of seconds).</summary>
-    private static DateTimeOffset EpochMilliseconds(object? value)
+    internal static DateTimeOffset EpochMilliseconds(object? value)
     {
         (CborTag tag, object? inner) = Assert.IsType<(CborTag, object?)>(value);
         Assert.Equal(CborTag.UnixTimeSeconds, tag);
@@ -306,7 +309,7 @@ public class JavaCborTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     /// <summary>A sequence number as AWS renders it: a text string of 56 decimal digits.</summary>
-    private static string AssertSequenceNumber(object? value)
+    internal static string AssertSequenceNumber(object? value)
     {
         string text = Assert.IsType<string>(value);
         Assert.Equal(56, text.Length);

@@ -140,6 +140,36 @@ public class SubscribeToShardTests(ServerFixture fixture) : IClassFixture<Server
         }, "ResourceInUseException");
     }
 
+    /// <summary>
+    /// Input is validated before any lookup, with the request's member paths (regression: a bad sequence number was
+    /// ResourceNotFoundException for an unknown consumer, else reported at 'startingSequenceNumber').
+    /// </summary>
+    [Fact]
+    public async Task Subscribe_InvalidMembers_ValidationExceptionAtTheMemberPathBeforeAnyLookup()
+    {
+        using HttpClient client = ServerFixture.PlainClient();
+        const string Unknown = "arn:aws:kinesis:us-east-1:000000000000:stream/nowhere/consumer/c:1700000000";
+        Assert.Equal(
+            @"1 validation error detected: Value 'abc' at 'startingPosition.sequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\d{0,128})",
+            await AssertErrorAsync(client, new JsonObject
+            {
+                ["ConsumerARN"] = Unknown,
+                ["ShardId"] = Shard0,
+                ["StartingPosition"] = new JsonObject { ["Type"] = "AT_SEQUENCE_NUMBER", ["SequenceNumber"] = "abc" },
+            }, "ValidationException"));
+        Assert.Equal(
+            "1 validation error detected: Value 'bad id' at 'shardId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+            await AssertErrorAsync(client, new JsonObject
+            {
+                ["ConsumerARN"] = Unknown,
+                ["ShardId"] = "bad id",
+                ["StartingPosition"] = new JsonObject { ["Type"] = "LATEST" },
+            }, "ValidationException"));
+        Assert.Equal(
+            "1 validation error detected: Value null at 'startingPosition.type' failed to satisfy constraint: Member must not be null",
+            await AssertErrorAsync(client, new JsonObject { ["ConsumerARN"] = Unknown, ["ShardId"] = Shard0, ["StartingPosition"] = new JsonObject() }, "ValidationException"));
+    }
+
     [Fact]
     public async Task Subscribe_TakenOverAfterFiveSeconds_OlderStreamEndsWithResourceInUseMessage()
     {
@@ -187,14 +217,17 @@ public class SubscribeToShardTests(ServerFixture fixture) : IClassFixture<Server
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
-    private async Task AssertErrorAsync(HttpClient client, JsonObject body, string type)
+    /// <summary>Expects a 400 JSON error of the given type; returns its message.</summary>
+    private async Task<string> AssertErrorAsync(HttpClient client, JsonObject body, string type)
     {
         using HttpRequestMessage request = ServerFixture.Kinesis(fixture.Plain, "SubscribeToShard", body.ToJsonString(), HttpVersion.Version11);
         using HttpResponseMessage response = await client.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
         Assert.Equal(KinesisTarget.JsonContentType, response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(type, JsonNode.Parse(text)!["__type"]!.GetValue<string>());
+        JsonNode error = JsonNode.Parse(text)!;
+        Assert.Equal(type, error["__type"]!.GetValue<string>());
+        return error["message"]!.GetValue<string>();
     }
 
     private async Task<JsonNode> CallAsync(HttpClient client, string operation, JsonObject body, Version version)

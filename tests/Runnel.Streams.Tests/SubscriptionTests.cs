@@ -201,6 +201,47 @@ public class SubscriptionTests
         }
     }
 
+    /// <summary>
+    /// A backlog is paced, not dumped: the first event holds at most the 2 MiB allowance and, at any time t, the
+    /// events so far hold at most 2 MiB + t x 2 MiB/s + one record (regression: the first event carried the whole
+    /// 10 MiB read cap, 13 MiB of JSON, and then nothing came for 4 s).
+    /// </summary>
+    [Fact]
+    public async Task SubscribeToShard_Backlog_EventsCarryAtMostTheAllowance()
+    {
+        using var fixture = new EngineFixture(EngineFixture.NoDelays with
+        {
+            ShardLog = new Runnel.Storage.Log.ShardLogOptions { SegmentMaxBytes = 16 * MiB },
+        });
+        StreamEngine engine = fixture.Engine;
+        engine.CreateStream("s", shardCount: 1);
+        const int RecordBytes = 256 * 1024;
+        byte[] data = new byte[RecordBytes - 1]; // + the 1-byte partition key
+        for (int i = 0; i < 40; i++)
+        {
+            await engine.PutRecordAsync(s_stream, data, "k");
+        }
+        string consumer = engine.RegisterStreamConsumer(StreamArn, "c").ConsumerArn;
+        using ShardSubscription subscription = engine.SubscribeToShard(consumer, Shard0, new StartingPosition(ShardIteratorType.TrimHorizon));
+        DateTimeOffset start = fixture.Time.GetUtcNow();
+        long received = 0;
+        int records = 0;
+        await using IAsyncEnumerator<SubscribeToShardEvent> events = subscription.ReadEventsAsync().GetAsyncEnumerator();
+        while (records < 40)
+        {
+            SubscribeToShardEvent e = Assert.IsType<SubscribeToShardEvent>(await NextAsync(events, fixture.Time));
+            long bytes = e.Records.Sum(r => (long)r.Data.Length + r.PartitionKey.Length);
+            double seconds = (fixture.Time.GetUtcNow() - start).TotalSeconds;
+            Assert.True(bytes <= 2 * MiB, $"an event of {bytes} bytes");
+            received += bytes;
+            records += e.Records.Count;
+            Assert.True(received <= (2 * MiB) + (seconds * 2 * MiB) + RecordBytes, $"{received} bytes after {seconds} s");
+        }
+        Assert.Equal(40, records);
+        // 10 MiB at 2 MiB/s after a 2 MiB start: 4 s, plus the waits' 10 ms steps
+        Assert.InRange((fixture.Time.GetUtcNow() - start).TotalSeconds, 3.9, 4.5);
+    }
+
     [Fact]
     public void SubscribeToShard_TwiceWithinOneSecond_IsLimitExceededAndOneSecondLaterIsAllowed()
     {

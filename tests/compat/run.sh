@@ -3,15 +3,18 @@
 #
 #   tests/compat/run.sh                    build engine/Runnel.Cli (Release), start two servers on free ports with
 #                                          temp data dirs and short delays (one with --limits off for the suites,
-#                                          one with --limits on for the throttling test), run every suite, stop them
+#                                          one with --limits on and 3-second SubscribeToShard subscriptions for the
+#                                          throttling, renewal and fan-out tests; both serve one TLS certificate),
+#                                          run every suite, stop them
 #   tests/compat/run.sh cli-v1 boto3       only these suites
-#   tests/compat/run.sh --endpoint http://127.0.0.1:4599 [--tls-endpoint URL --ca FILE] [--limits-endpoint URL]
+#   tests/compat/run.sh --endpoint http://127.0.0.1:4599 [--tls-endpoint URL --ca FILE] [--limits-endpoint URL
+#                       [--limits-tls-endpoint URL]]
 #                                          use a server that is already running (kinesalite, ...) instead
 #   COMPAT_ONLY=regex (CLI suites) and COMPAT_VERBOSE=1 narrow or widen what is run and printed.
 #
 # Suites: cli-v1 (pip AWS CLI 1.x), cli-v2 (Debian /usr/bin/aws 2.x), boto3, js-sdk (@aws-sdk/client-kinesis,
 # h2c and HTTP/1.1, with aws-kinesis-agg), js-tls (the SDK over the TLS port: ALPN and a smoke test), js-sdk-tls
-# (the js-sdk data and control suites again over the TLS port).
+# (the js-sdk data, control and SubscribeToShard suites again over the TLS ports).
 # Output: each suite's PASS/FAIL lines, then a table "SUITE <name> passed=N failed=N skipped=N seconds=S", the
 # results as TSV (suite, status, test, ms) in $COMPAT_OUT/results.tsv, and last "compat: N passed, N failed".
 # A suite that cannot run (client missing, npm install failed, server not up) counts as failed, never skipped.
@@ -21,7 +24,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ALL_SUITES=(cli-v1 cli-v2 boto3 js-sdk js-tls js-sdk-tls)
 
-ENDPOINT="" TLS_ENDPOINT="" CA_FILE="" LIMITS_ENDPOINT="" NO_BUILD=0
+ENDPOINT="" TLS_ENDPOINT="" CA_FILE="" LIMITS_ENDPOINT="" LIMITS_TLS_ENDPOINT="" NO_BUILD=0
+# The limits-on server's SubscribeToShard lifetime: short, so that the renewal tests see several (AWS: 5 minutes).
+SUBSCRIPTION_LIFETIME_MS=${COMPAT_SUBSCRIPTION_LIFETIME_MS:-3000}
 SUITES=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,8 +34,9 @@ while [ $# -gt 0 ]; do
         --tls-endpoint) TLS_ENDPOINT=$2; shift 2 ;;
         --ca) CA_FILE=$2; shift 2 ;;
         --limits-endpoint) LIMITS_ENDPOINT=$2; shift 2 ;;
+        --limits-tls-endpoint) LIMITS_TLS_ENDPOINT=$2; shift 2 ;;
         --no-build) NO_BUILD=1; shift ;;
-        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) SUITES+=("$1"); shift ;;
     esac
@@ -73,14 +79,15 @@ trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
 # Starts `runnel serve` with a fresh data dir; sets STARTED_PID/STARTED_DATA. Returns 1 if /health never answers.
-start_server() { # name port tls_port limits(on|off)
+start_server() { # name port tls_port limits(on|off) [more serve flags]
     local name=$1 port=$2 tls=$3 limits=$4 data i
+    shift 4
     data=$(mktemp -d /tmp/runnel-compat-data.XXXXXX)
     log "starting $name: port $port, tls $tls, limits $limits, data $data"
     # The server reads RUNNEL_* variables; start it with none of them so only the flags count.
     env $(env | sed -n 's/^\(RUNNEL_[A-Za-z0-9_]*\)=.*/-u \1/p') \
         dotnet "$SERVER_DLL" serve --port "$port" --tls-port "$tls" --data "$data" \
-        --create-stream-ms 100 --delete-stream-ms 100 --update-stream-ms 100 --limits "$limits" \
+        --create-stream-ms 100 --delete-stream-ms 100 --update-stream-ms 100 --limits "$limits" "$@" \
         >"$OUT/server-$name.log" 2>&1 &
     STARTED_PID=$!
     STARTED_DATA=$data
@@ -129,15 +136,21 @@ if [ -z "$ENDPOINT" ]; then
             SERVER_OK=0
         fi
         P2=$(free_port) T2=$(free_port)
-        if start_server limits "$P2" "$T2" on; then
+        # The main server's generated certificate, so that one CA file (NODE_EXTRA_CA_CERTS) trusts both TLS ports.
+        MAIN_PFX=${CA_FILE%.pem}.pfx
+        TLS_CERT_ARGS=()
+        [ -f "$MAIN_PFX" ] && TLS_CERT_ARGS=(--tls-cert "$MAIN_PFX")
+        if start_server limits "$P2" "$T2" on --subscription-lifetime-ms "$SUBSCRIPTION_LIFETIME_MS" "${TLS_CERT_ARGS[@]}"; then
             LIMITS_ENDPOINT=http://127.0.0.1:$P2
+            LIMITS_TLS_ENDPOINT=https://127.0.0.1:$T2
         fi
     fi
 fi
 export AWS_ACCESS_KEY_ID=AKIDCOMPATTEST AWS_SECRET_ACCESS_KEY=compat-secret AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export COMPAT_ENDPOINT=$ENDPOINT COMPAT_TLS_ENDPOINT=$TLS_ENDPOINT COMPAT_LIMITS_ENDPOINT=$LIMITS_ENDPOINT COMPAT_RESULTS=$RESULTS
+export COMPAT_SUBSCRIPTION_LIFETIME_MS=$SUBSCRIPTION_LIFETIME_MS
 export NODE_NO_WARNINGS=1 # the SDK's "node >= 22 after January 2027" notice
-log "endpoint $ENDPOINT, tls $TLS_ENDPOINT (ca ${CA_FILE:-none}), limits ${LIMITS_ENDPOINT:-none}; results in $RESULTS"
+log "endpoint $ENDPOINT, tls $TLS_ENDPOINT (ca ${CA_FILE:-none}), limits ${LIMITS_ENDPOINT:-none} (tls ${LIMITS_TLS_ENDPOINT:-none}); results in $RESULTS"
 
 # The pip CLI v1 is first on PATH on this image; Debian's v2 is /usr/bin/aws.
 AWS_V1=${AWS_V1_BIN:-$(command -v aws || echo aws)}
@@ -167,13 +180,15 @@ run_suite() { # name
             fi
             local files="js/sdk.test.mjs js/control.test.mjs js/cbor.test.mjs js/subscribe.test.mjs"
             [ "$name" = js-tls ] && files=js/tls.test.mjs
-            local endpoint=$ENDPOINT
+            local endpoint=$ENDPOINT limits_endpoint=$LIMITS_ENDPOINT
             if [ "$name" = js-sdk-tls ]; then
-                # Every operation of the data and control suites again, over the TLS port (h2 by ALPN and HTTP/1.1).
-                files="js/sdk.test.mjs js/control.test.mjs"
+                # Every operation of the data, control and SubscribeToShard suites again, over the TLS ports (h2 by
+                # ALPN and HTTP/1.1).
+                files="js/sdk.test.mjs js/control.test.mjs js/subscribe.test.mjs"
                 endpoint=$TLS_ENDPOINT
+                limits_endpoint=$LIMITS_TLS_ENDPOINT
             fi
-            (cd "$HERE" && SUITE=$name COMPAT_ENDPOINT=$endpoint NODE_EXTRA_CA_CERTS=$CA_FILE timeout "$SUITE_TIMEOUT" \
+            (cd "$HERE" && SUITE=$name COMPAT_ENDPOINT=$endpoint COMPAT_LIMITS_ENDPOINT=$limits_endpoint NODE_EXTRA_CA_CERTS=$CA_FILE timeout "$SUITE_TIMEOUT" \
                 node --test --test-concurrency=1 --test-reporter=./js/reporter.mjs --test-reporter-destination=stdout $files)
             ;;
         *) echo "FAIL $name :: (suite) unknown suite"; return 1 ;;

@@ -40,7 +40,7 @@ internal sealed class SubscribeToShard : IStreamingOperation
         DateTimeOffset? timestamp = position.GetTimestamp("Timestamp");
         if (typeName is null)
         {
-            throw Requests.MissingMember("StartingPosition.Type");
+            throw Requests.MissingMember("startingPosition.type");
         }
         if (!WireNames.TryParseIteratorType(typeName, out ShardIteratorType type))
         {

@@ -7,13 +7,18 @@ namespace Runnel.Streams.Consumers;
 
 /// <summary>
 /// An enhanced fan-out subscription to one shard: events pushed from a starting position at up to 2 MiB/s for
-/// this consumer alone, for at most five minutes, ending early when another subscription takes over (with
-/// ResourceInUseException) or at the end of a closed shard.
+/// this consumer alone (no event larger than the allowance, but for one record bigger than it), for at most five
+/// minutes, ending early when another subscription takes over (with ResourceInUseException) or at the end of a
+/// closed shard.
 /// </summary>
 /// <remarks>Single reader: <see cref="ReadEventsAsync"/> may be enumerated once.</remarks>
 public sealed class ShardSubscription : IDisposable
 {
     private const long BytesPerSecond = 2L * 1024 * 1024;
+
+    // A backlogged subscription waits for a tenth of a second's allowance before it reads again, so that events carry
+    // at most what the allowance holds (2 MiB at first, about 200 KiB after) and arrive at a steady pace.
+    private const long MinEventBytes = BytesPerSecond / 10;
 
     private readonly StreamEngine _engine;
     private readonly TimeProvider _time;
@@ -87,12 +92,13 @@ public sealed class ShardSubscription : IDisposable
                 yield break;
             }
             _bucket.Refill(now - _origin);
-            if (_bucket.IsInDebt)
+            long allowance = _bucket.Tokens;
+            if (allowance < MinEventBytes)
             {
-                await DelayAsync(TimeSpan.FromTicks(Math.Max(_bucket.TicksUntil(0), TimeSpan.TicksPerMillisecond)), linked.Token).ConfigureAwait(false);
+                await DelayAsync(TimeSpan.FromTicks(Math.Max(_bucket.TicksUntil(MinEventBytes), TimeSpan.TicksPerMillisecond)), linked.Token).ConfigureAwait(false);
                 continue;
             }
-            (SubscribeToShardEvent subscribeEvent, string? next, long bytes, StreamState stream, ShardState shard) = _engine.ReadForSubscription(_iterator);
+            (SubscribeToShardEvent subscribeEvent, string? next, long bytes, StreamState stream, ShardState shard) = _engine.ReadForSubscription(_iterator, allowance);
             if (bytes > 0)
             {
                 _bucket.Charge(bytes);

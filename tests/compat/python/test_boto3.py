@@ -2,9 +2,10 @@
 
     COMPAT_ENDPOINT=http://127.0.0.1:4567 python3 tests/compat/python/test_boto3.py
 
-Optional: COMPAT_LIMITS_ENDPOINT points at a server started with --limits on (used by the PutRecords
-partial-failure test; without it that test is reported as failed, never skipped silently, unless
-COMPAT_ALLOW_SKIP=1). Results: one "PASS|FAIL|SKIP <suite> :: <test>" line per test on stdout, and
+Optional: COMPAT_LIMITS_ENDPOINT points at a server started with --limits on and a short
+--subscription-lifetime-ms (COMPAT_SUBSCRIPTION_LIFETIME_MS, default 3000), used by the PutRecords partial-failure
+and SubscribeToShard renewal tests; without it those tests are reported as failed, never skipped silently (the
+first may be skipped with COMPAT_ALLOW_SKIP=1). Results: one "PASS|FAIL|SKIP <suite> :: <test>" line per test on stdout, and
 "<suite>\t<status>\t<test>\t<ms>" lines appended to $COMPAT_RESULTS when set.
 """
 
@@ -13,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import sys
+import threading
 import time
 import unittest
 import uuid
@@ -442,6 +444,123 @@ class Boto3Compat(unittest.TestCase):
             self.assertIsInstance(last["MillisBehindLatest"], int)
         finally:
             self.kin.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+
+
+class Boto3SubscribeToShard(unittest.TestCase):
+    """SubscribeToShard over HTTP/1.1 chunked event streams: renewal across subscription lifetimes (on the limits
+    server, whose subscriptions last COMPAT_SUBSCRIPTION_LIFETIME_MS) and the end of a closed shard."""
+
+    LIFETIME_MS = int(os.environ.get("COMPAT_SUBSCRIPTION_LIFETIME_MS", "3000"))
+
+    def setUp(self):
+        self.streams = []
+
+    def tearDown(self):
+        for kin, name in self.streams:
+            try:
+                kin.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+            except ClientError:
+                pass
+
+    def stream_with_consumer(self, kin, name, shards=1):
+        arn = create_stream(kin, name, shards)
+        self.streams.append((kin, name))
+        consumer = kin.register_stream_consumer(StreamARN=arn, ConsumerName="efo")["Consumer"]["ConsumerARN"]
+        deadline = time.monotonic() + 20
+        while kin.describe_stream_consumer(ConsumerARN=consumer)["ConsumerDescription"]["ConsumerStatus"] != "ACTIVE":
+            self.assertLess(time.monotonic(), deadline, "consumer never ACTIVE")
+            time.sleep(0.1)
+        return consumer
+
+    @staticmethod
+    def subscribe_once(kin, consumer, shard, position, want=None, timeout=30.0):
+        """Events of one subscription until `want` records (then closes it) or until the server ends it.
+        Returns (events, ended_by_server, seconds)."""
+        start = time.monotonic()
+        out = kin.subscribe_to_shard(ConsumerARN=consumer, ShardId=shard, StartingPosition=position)
+        stream = out["EventStream"]
+        events, records, ended = [], 0, True
+        try:
+            for event in stream:
+                e = event["SubscribeToShardEvent"]
+                events.append(e)
+                records += len(e["Records"])
+                if (want is not None and records >= want) or time.monotonic() - start > timeout:
+                    ended = False
+                    break
+        finally:
+            stream.close()
+        return events, ended, time.monotonic() - start
+
+    def test_subscribe_renewal_after_sequence_number_exactly_once(self):
+        """The server ends each subscription after its lifetime; resubscribing AFTER_SEQUENCE_NUMBER the last
+        ContinuationSequenceNumber (as the KCL does) loses and repeats nothing while a producer writes."""
+        if not LIMITS_ENDPOINT:
+            self.fail("COMPAT_LIMITS_ENDPOINT not set: needs a server with a short --subscription-lifetime-ms")
+        kin = client(LIMITS_ENDPOINT)
+        name = f"compat-py-renew-{RUN}"
+        consumer = self.stream_with_consumer(kin, name)
+        n = int(self.LIFETIME_MS * 2.5 / 100)
+        put, failures = [], []
+
+        def produce():
+            try:
+                producer = client(LIMITS_ENDPOINT)
+                for i in range(n):
+                    put.append(producer.put_record(StreamName=name, Data=f"n{i}".encode(), PartitionKey=f"k{i % 7}")["SequenceNumber"])
+                    time.sleep(0.1)
+            except Exception as e:  # reported by the test thread
+                failures.append(e)
+
+        writer = threading.Thread(target=produce)
+        writer.start()
+        records, subscriptions = [], []
+        position = {"Type": "TRIM_HORIZON"}
+        deadline = time.monotonic() + self.LIFETIME_MS / 1000 * 4 + 20
+        try:
+            while len(records) < n:
+                self.assertLess(time.monotonic(), deadline, f"{len(records)} of {n} records after {len(subscriptions)} subscriptions")
+                events, ended, seconds = self.subscribe_once(kin, consumer, "shardId-000000000000", position, want=n - len(records))
+                subscriptions.append((ended, seconds))
+                for e in events:
+                    records.extend(e["Records"])
+                    if e["Records"]:
+                        self.assertEqual(e["ContinuationSequenceNumber"], e["Records"][-1]["SequenceNumber"])
+                position = {"Type": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": events[-1]["ContinuationSequenceNumber"]}
+        finally:
+            writer.join()
+        self.assertEqual(failures, [])
+        self.assertEqual([r["Data"] for r in records], [f"n{i}".encode() for i in range(n)])
+        self.assertEqual([r["SequenceNumber"] for r in records], put)
+        self.assertGreaterEqual(len(subscriptions), 3, "two renewals at least")
+        for ended, seconds in subscriptions[:-1]:
+            self.assertTrue(ended, "the server ended the subscription")
+            self.assertGreaterEqual(seconds, self.LIFETIME_MS / 1000 * 0.9)
+
+    def test_subscribe_closed_shard_ends_with_child_shards(self):
+        """A split shard's subscription delivers its records, then a last event without ContinuationSequenceNumber
+        and with both children, and the chunked response ends; a child's subscription continues."""
+        kin = client()
+        name = f"compat-py-kids-{RUN}"
+        consumer = self.stream_with_consumer(kin, name)
+        put = [kin.put_record(StreamName=name, Data=f"p{i}".encode(), PartitionKey="p")["SequenceNumber"] for i in range(3)]
+        kin.split_shard(StreamName=name, ShardToSplit="shardId-000000000000", NewStartingHashKey=str(TWO127))
+        wait_active(kin, name)
+        events, ended, _ = self.subscribe_once(kin, consumer, "shardId-000000000000", {"Type": "TRIM_HORIZON"})
+        self.assertTrue(ended, "the server ended the stream at the shard end")
+        self.assertEqual([r["SequenceNumber"] for e in events for r in e["Records"]], put)
+        last = events[-1]
+        self.assertIsNone(last.get("ContinuationSequenceNumber"))
+        self.assertEqual(last["ChildShards"], [
+            {"ShardId": "shardId-000000000001", "ParentShards": ["shardId-000000000000"],
+             "HashKeyRange": {"StartingHashKey": "0", "EndingHashKey": str(TWO127 - 1)}},
+            {"ShardId": "shardId-000000000002", "ParentShards": ["shardId-000000000000"],
+             "HashKeyRange": {"StartingHashKey": str(TWO127), "EndingHashKey": str(MAXKEY)}},
+        ])
+        high = kin.put_record(StreamName=name, Data=b"high", PartitionKey="x", ExplicitHashKey=str(TWO127 + 1))["SequenceNumber"]
+        events, _, _ = self.subscribe_once(kin, consumer, "shardId-000000000002", {"Type": "TRIM_HORIZON"}, want=1)
+        self.assertEqual([(r["SequenceNumber"], r["Data"]) for e in events for r in e["Records"]], [(high, b"high")])
+        self.assertEqual(events[-1]["ContinuationSequenceNumber"], high)
 
 
 class Reporter(unittest.TextTestResult):
