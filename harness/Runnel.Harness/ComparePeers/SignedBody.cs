@@ -6,15 +6,20 @@ namespace Runnel.Harness.ComparePeers;
 
 /// <summary>
 /// A request body with its operation, and the SigV4 Authorization for the current second (recomputed when the
-/// second or the host changes), so the generator does not hash a 0.7 MB body per call. Thread-safe: the cached signature is one immutable tuple swapped atomically.
+/// second or the host changes), so the generator does not hash a 0.7 MB body per call. Thread-safe: the cached
+/// signature is one immutable tuple swapped atomically.
 /// </summary>
 public sealed class SignedBody(string operation, byte[] payload)
 {
     /// <summary>The dummy access key id (kinesis-mock reads a 12-digit one as an account id; this one is not).</summary>
     public const string AccessKeyId = "AKIDEXAMPLE";
 
-    private const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private const string Region = "us-east-1";
+    /// <summary>The dummy secret that goes with <see cref="AccessKeyId"/> (the targets check no signature; Runnel runs without --auth).</summary>
+    public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    /// <summary>The region of the signing scope.</summary>
+    public const string Region = "us-east-1";
+
     private static readonly string[] s_signedHeaders = ["content-type", "host", "x-amz-date", "x-amz-target"];
 
     private Tuple<string, string, string>? _signature; // host, x-amz-date, Authorization
