@@ -21,8 +21,8 @@ public sealed record ComparePeersReport(ComparePeersOptions Options, IReadOnlyLi
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         var table = new StringBuilder();
-        table.AppendLine("| workload | target | write records/s | write MB/s | read records/s | read MB/s | put p50 / p99 ms | failures | read / acked | runnel write x | runnel read x | runnel p99 better x |");
-        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("| workload | target | write records/s | write MB/s | read records/s | read MB/s | put p50 / p99 ms | server CPU us/record | failures | read / acked | runnel write x | runnel read x | runnel p99 better x |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (WorkloadResult workload in Workloads)
         {
             PeerMeasurement? runnel = workload.MeasurementOf(PeerNames.Runnel);
@@ -30,14 +30,14 @@ public sealed record ComparePeersReport(ComparePeersOptions Options, IReadOnlyLi
             {
                 if (target.Measurement is not PeerMeasurement m)
                 {
-                    table.AppendLine(c, $"| {workload.Workload.Name} | {target.Name} | missing | | | | | | | | | |");
+                    table.AppendLine(c, $"| {workload.Workload.Name} | {target.Name} | missing | | | | | | | | | | |");
                     continue;
                 }
                 bool isRunnel = target.Name == PeerNames.Runnel;
                 string ratios = isRunnel || runnel is null
                     ? "| | | "
                     : $"| {Times(PeerTargets.Times(runnel.WriteRecordsPerSecond, m.WriteRecordsPerSecond))} | {Times(PeerTargets.Times(runnel.ReadRecordsPerSecond, m.ReadRecordsPerSecond))} | {Times(PeerTargets.Times(m.P99Milliseconds, runnel.P99Milliseconds))} ";
-                table.AppendLine(c, $"| {workload.Workload.Name} | {target.Name} | {Number(m.WriteRecordsPerSecond)} | {Number(m.WriteMegabytesPerSecond)} | {Number(m.ReadRecordsPerSecond)} | {Number(m.ReadMegabytesPerSecond)} | {Latency(m)} | {m.Failures.ToString("N0", c)} | {m.ReadRecords.ToString("N0", c)} / {m.AcknowledgedRecords.ToString("N0", c)} {ratios}|");
+                table.AppendLine(c, $"| {workload.Workload.Name} | {target.Name} | {Number(m.WriteRecordsPerSecond)} | {Number(m.WriteMegabytesPerSecond)} | {Number(m.ReadRecordsPerSecond)} | {Number(m.ReadMegabytesPerSecond)} | {Latency(m)} | {m.ServerCpuMicrosecondsPerRecord:0.0} | {m.Failures.ToString("N0", c)} | {m.ReadRecords.ToString("N0", c)} / {m.AcknowledgedRecords.ToString("N0", c)} {ratios}|");
             }
         }
         table.AppendLine();
@@ -60,7 +60,7 @@ public sealed record ComparePeersReport(ComparePeersOptions Options, IReadOnlyLi
             string note = check.Gates ? "" : " (reported only)";
             table.AppendLine(c, $"{check.Verdict} {check.Workload}: {check.Description}: {check.Measured}{note}");
         }
-        table.AppendLine("MB/s = 10^6 bytes of record data per second (partition keys and JSON/base64 overhead not counted); latencies are of whole successful PutRecords calls.");
+        table.AppendLine("MB/s = 10^6 bytes of record data per second (partition keys and JSON/base64 overhead not counted); latencies are of whole successful PutRecords calls; server CPU is the target process's user+system time in the timed phase.");
         return table.ToString();
     }
 
@@ -159,6 +159,7 @@ public sealed record ComparePeersReport(ComparePeersOptions Options, IReadOnlyLi
             json.WriteNumber("read_seconds", Math.Round(m.ReadSeconds, 3));
             json.WriteNumber("server_cpu_s", Math.Round(m.ServerCpuSeconds, 2));
             json.WriteNumber("generator_cpu_s", Math.Round(m.GeneratorCpuSeconds, 2));
+            json.WriteNumber("server_cpu_us_per_record", Math.Round(m.ServerCpuMicrosecondsPerRecord, 2));
             if (m.ReadError is not null)
             {
                 json.WriteString("read_error", m.ReadError);

@@ -76,6 +76,12 @@ public sealed record PeerMeasurement
     /// <summary>Data MB read back per second.</summary>
     public double ReadMegabytesPerSecond => Rate(ReadBytes, ReadSeconds) / BytesPerMegabyte;
 
+    /// <summary>
+    /// The target's CPU microseconds per record acknowledged in the timed phase: how much work a record costs it,
+    /// a figure that depends less on what else the machine runs than the rates do.
+    /// </summary>
+    public double ServerCpuMicrosecondsPerRecord => WriteRecords > 0 ? ServerCpuSeconds * 1e6 / WriteRecords : 0;
+
     /// <summary>Calls and records that failed, in all.</summary>
     public long Failures => FailedCalls + FailedRecords;
 
