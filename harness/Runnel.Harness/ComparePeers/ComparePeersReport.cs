@@ -160,6 +160,8 @@ public sealed record ComparePeersReport(ComparePeersOptions Options, IReadOnlyLi
             json.WriteNumber("server_cpu_s", Math.Round(m.ServerCpuSeconds, 2));
             json.WriteNumber("generator_cpu_s", Math.Round(m.GeneratorCpuSeconds, 2));
             json.WriteNumber("server_cpu_us_per_record", Math.Round(m.ServerCpuMicrosecondsPerRecord, 2));
+            json.WriteNumber("read_server_cpu_s", Math.Round(m.ReadServerCpuSeconds, 2));
+            json.WriteNumber("read_generator_cpu_s", Math.Round(m.ReadGeneratorCpuSeconds, 2));
             if (m.ReadError is not null)
             {
                 json.WriteString("read_error", m.ReadError);

@@ -112,7 +112,7 @@ public sealed class ComparePeersRun(ComparePeersOptions options, TextWriter log)
                 PeerMeasurement measurement = await runner.RunAsync(workload, stream, server.ProcessId).ConfigureAwait(false);
                 return PeerResult.Measured(target, version, measurement);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
             {
                 return PeerResult.Missing(target, version, "failed: " + e.Message);
             }

@@ -58,6 +58,12 @@ public sealed record PeerMeasurement
     /// <summary>CPU seconds the harness (the load generator) used during the timed phase.</summary>
     public double GeneratorCpuSeconds { get; init; }
 
+    /// <summary>CPU seconds the target's process used during the read-back.</summary>
+    public double ReadServerCpuSeconds { get; init; }
+
+    /// <summary>CPU seconds the harness used during the read-back (parsing the GetRecords answers).</summary>
+    public double ReadGeneratorCpuSeconds { get; init; }
+
     /// <summary>The first failure seen (an error type, a transport failure), for the report; null when nothing failed.</summary>
     public string? FirstFailure { get; init; }
 

@@ -33,8 +33,12 @@ public sealed class WorkloadRunner(PeerKinesisClient client, ComparePeersOptions
         TimeSpan ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore;
         log.WriteLine($"    wrote {timed.Acknowledged:N0} records in {seconds:0.0} s ({timed.Acknowledged / Math.Max(seconds, 1e-9):N0}/s); server CPU {serverCpu.TotalSeconds:0.0} s, generator CPU {ownCpu.TotalSeconds:0.0} s");
 
+        serverCpuBefore = ProcessCpu(serverProcessId);
+        ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         ReadBack read = await ReadBackAsync(stream).ConfigureAwait(false);
-        log.WriteLine($"    read {read.Records:N0} of {warmup.Acknowledged + timed.Acknowledged:N0} records in {read.Seconds:0.0} s{(read.Error is null ? "" : " (" + read.Error + ")")}");
+        TimeSpan readServerCpu = ProcessCpu(serverProcessId) - serverCpuBefore;
+        TimeSpan readOwnCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore;
+        log.WriteLine($"    read {read.Records:N0} of {warmup.Acknowledged + timed.Acknowledged:N0} records in {read.Seconds:0.0} s{(read.Error is null ? "" : " (" + read.Error + ")")}; server CPU {readServerCpu.TotalSeconds:0.0} s, generator CPU {readOwnCpu.TotalSeconds:0.0} s");
         return new PeerMeasurement
         {
             WriteRecords = timed.Acknowledged,
@@ -53,6 +57,8 @@ public sealed class WorkloadRunner(PeerKinesisClient client, ComparePeersOptions
             ReadError = read.Error,
             ServerCpuSeconds = serverCpu.TotalSeconds,
             GeneratorCpuSeconds = ownCpu.TotalSeconds,
+            ReadServerCpuSeconds = readServerCpu.TotalSeconds,
+            ReadGeneratorCpuSeconds = readOwnCpu.TotalSeconds,
             FirstFailure = warmup.FirstFailure ?? timed.FirstFailure,
         };
     }
