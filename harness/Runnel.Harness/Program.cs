@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
+using Runnel.Harness.ComparePeers;
 using Runnel.Harness.Reliability;
 using Runnel.Harness.Scenarios.Cost;
 using Runnel.Harness.Scenarios.HotShard;
@@ -19,6 +20,7 @@ public static class Program
         var root = new RootCommand("Runnel harness: scenarios and comparisons")
         {
             CompareLogCommand.Create(),
+            ComparePeersCommand.Create(),
             ShardLimitsCommand.Create(),
             OnDemandCommand.Create(),
             ReshardingCommand.Create(),
