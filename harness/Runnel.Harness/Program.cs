@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Runnel.Harness.CompareLog;
 using Runnel.Harness.Reliability;
+using Runnel.Harness.Scenarios.Ceiling;
 using Runnel.Harness.Scenarios.Cost;
 using Runnel.Harness.Scenarios.HotShard;
 using Runnel.Harness.Scenarios.OnDemand;
@@ -24,6 +25,7 @@ public static class Program
             ReshardingCommand.Create(),
             HotShardCommand.Create(),
             CostCommand.Create(),
+            CeilingCommand.Create(),
             // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
             CrashLoopCommand.Create(),
             DiskFaultsCommand.Create(),
