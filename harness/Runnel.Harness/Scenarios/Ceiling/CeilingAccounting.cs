@@ -28,7 +28,9 @@ public static class CeilingAccounting
     public static (CeilingLimit Limit, string Reason) Classify(CeilingResources resources, CeilingMode mode)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        string cpu = Invariant($"engine process {Show(resources.ServerCpuPercent)} % of one core ({resources.Cores} cores){(mode == CeilingMode.Embedded ? ", producers included" : "")}, harness {Show(resources.HarnessCpuPercent)} %, machine {Show(resources.MachineCpuPercent)} % busy");
+        string cpu = mode == CeilingMode.Embedded
+            ? Invariant($"engine and producers (one process) {Show(resources.ServerCpuPercent)} % of one core, machine {Show(resources.MachineCpuPercent)} % of {resources.Cores} cores busy (other processes {Show(Others(resources, mode))} % of one core)")
+            : Invariant($"server process {Show(resources.ServerCpuPercent)} % of one core, harness (producers) {Show(resources.HarnessCpuPercent)} %, machine {Show(resources.MachineCpuPercent)} % of {resources.Cores} cores busy (other processes {Show(Others(resources, mode))} % of one core)");
         string disk = Invariant($"disk {resources.Disk ?? "?"} busy {Show(resources.DiskBusyPercent)} %, {Show(resources.DiskFlushesPerSecond)} flushes/s, {Show(resources.DiskWriteMegabytesPerSecond)} MB/s written{(resources.EngineCommitsPerSecond is { } c ? Invariant($", {c:0} engine commits/s") : "")}");
         string reason = cpu + "; " + disk;
         if (resources.ServerCpuPercent is null && resources.MachineCpuPercent is null && resources.DiskBusyPercent is null)
@@ -86,6 +88,18 @@ public static class CeilingAccounting
         }
         double mean = perSecond.Average();
         return mean <= 0 ? 0 : Math.Round((perSecond.Max() - perSecond.Min()) / mean, 3);
+    }
+
+    /// <summary>CPU of processes other than the engine's and the harness's, in % of one core (never below 0).</summary>
+    public static double? Others(CeilingResources resources, CeilingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        if (resources.MachineCpuPercent is not { } machine || resources.ServerCpuPercent is not { } server)
+        {
+            return null;
+        }
+        double ours = mode == CeilingMode.Embedded ? server : server + (resources.HarnessCpuPercent ?? 0);
+        return Math.Round(Math.Max(0, (machine * resources.Cores) - ours), 1);
     }
 
     private static string Show(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "?";

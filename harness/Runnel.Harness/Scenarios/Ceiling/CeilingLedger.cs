@@ -3,8 +3,8 @@ namespace Runnel.Harness.Scenarios.Ceiling;
 /// <summary>
 /// The acknowledgements one producer saw, per shard: how many records, and the lowest and highest per-shard counter of
 /// their sequence numbers. Merged over producers at the end of a point, it checks that the engine acknowledged exactly
-/// the records the producers counted: a shard's counters from 0 up to its count minus one, each once (no record stored
-/// without an ack, none acked twice). Not thread-safe: one per producer.
+/// the records the producers counted: a shard's counters from 1 up to its count (counter 0 is the shard's
+/// StartingSequenceNumber), each once: no record stored without an ack, none acked twice. Not thread-safe: one per producer.
 /// </summary>
 public sealed class CeilingLedger
 {
@@ -61,8 +61,8 @@ public sealed class CeilingLedger
     public IReadOnlyList<long> PerShard => _counts;
 
     /// <summary>
-    /// Null when every shard's acknowledged counters are exactly 0..count-1 (which, counters being unique, means each
-    /// once); otherwise the first shard that breaks it. Only meaningful on a stream that got no other writes.
+    /// Null when every shard's acknowledged counters are exactly 1..count (which, counters being unique, means each
+    /// once); otherwise the first shard that breaks it. Only meaningful on a new stream that got no other writes.
     /// </summary>
     public string? Inconsistency()
     {
@@ -72,9 +72,9 @@ public sealed class CeilingLedger
             {
                 continue;
             }
-            if (_min[s] != 0 || _max[s] + 1 != (ulong)_counts[s])
+            if (_min[s] != 1 || _max[s] != (ulong)_counts[s])
             {
-                return $"shard index {s}: {_counts[s]} acks with counters {_min[s]}..{_max[s]} (expected 0..{_counts[s] - 1})";
+                return $"shard index {s}: {_counts[s]} acks with counters {_min[s]}..{_max[s]} (expected 1..{_counts[s]})";
             }
         }
         return null;

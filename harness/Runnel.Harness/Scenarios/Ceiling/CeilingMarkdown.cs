@@ -33,6 +33,10 @@ public static class CeilingMarkdown
         }
         foreach (CeilingSeries s in report.Series)
         {
+            if (s.Values.Count < 2 && report.Series.Any(o => o.Mode == s.Mode && o.Values.Count > 1))
+            {
+                continue; // a one-value sweep is the base point, shown in the other sweeps
+            }
             text.AppendLine();
             text.AppendLine(Invariant($"## {s.Mode}: {AxisName(s.Axis)} ({Fixed(s)})"));
             text.AppendLine();
@@ -51,14 +55,14 @@ public static class CeilingMarkdown
             {
                 CeilingPointResult c = report.Points[s.CeilingPoint];
                 text.AppendLine();
-                text.AppendLine(Invariant($"Ceiling: {c.Point.Label}: {c.RecordsPerSecond:N0} records/s, {c.MegabytesPerSecond:0.##} MB/s, p99 {Ms(c.Latency?.P99)} ms. Bound: {LimitText(c.LimitedBy)} ({c.LimitReason}). Seconds of the window ranged {CeilingAccounting.Spread(c.RecordsEachSecond):P0} around their mean."));
+                text.AppendLine(Invariant($"Ceiling: {c.Point.Label}: {c.RecordsPerSecond:N0} records/s, {c.MegabytesPerSecond:0.##} MB/s, p99 {Ms(c.Latency?.P99)} ms. Bound: {LimitText(c.LimitedBy)} ({c.LimitReason}).{(c.RecordsEachSecond.Count > 1 ? Invariant($" Its whole seconds ranged over {CeilingAccounting.Spread(c.RecordsEachSecond):P0} of their mean.") : "")}"));
             }
         }
         IEnumerable<CeilingPointResult> unclean = report.Points.Where(r => !r.Clean);
         text.AppendLine();
         text.AppendLine(unclean.Any()
             ? "Points with errors: " + string.Join("; ", unclean.Select(r => r.Point.Label + ": " + OneLine(r)))
-            : Invariant($"Every point clean: no refused record, no failed call, and on every shard the acknowledged sequence counters were exactly 0..n-1 ({report.Points.Sum(r => r.TotalAcked):N0} records acknowledged in all){(report.Parameters.VerifyReadBack ? ", every record read back" : "")}."));
+            : Invariant($"Every point clean: no refused record, no failed call, and on every shard the acknowledged sequence counters were exactly 1..n ({report.Points.Sum(r => r.TotalAcked):N0} records acknowledged in all){(report.Parameters.VerifyReadBack ? ", every record read back" : "")}."));
         foreach (CeilingTrace t in report.Traces)
         {
             text.AppendLine();
