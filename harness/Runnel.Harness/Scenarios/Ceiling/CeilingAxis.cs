@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Runnel.Harness.Scenarios.Ceiling;
 
 /// <summary>The parameter a sweep varies while the other two stay at the base point.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CeilingAxis>))] // names in the JSON, for charts
 public enum CeilingAxis
 {
     /// <summary>Open shards of the stream.</summary>

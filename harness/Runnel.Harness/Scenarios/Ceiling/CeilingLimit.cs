@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Runnel.Harness.Scenarios.Ceiling;
 
 /// <summary>The resource that bounded a point, as far as the counters tell.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CeilingLimit>))] // names in the JSON, for charts
 public enum CeilingLimit
 {
     /// <summary>The engine's process used (nearly) every core.</summary>

@@ -49,7 +49,7 @@ public static class CeilingMarkdown
                 string x = s.Axis == CeilingAxis.RecordBytes ? ScenarioFormat.Size(v.X) : v.X.ToString(CultureInfo.InvariantCulture);
                 string mark = v.Point == s.CeilingPoint ? " **ceiling**" : "";
                 string clean = r.Clean ? "" : " (NOT CLEAN)";
-                text.AppendLine(Invariant($"| {x}{mark} | {r.RecordsPerSecond:N0} | {r.MegabytesPerSecond:0.##} | {Ms(r.Latency?.P50)} | {Ms(r.Latency?.P90)} | {Ms(r.Latency?.P99)} | {Ms(r.Latency?.P999)} | {r.Latency?.Calls ?? 0} | {N(u.ServerCpuPercent)} | {N(u.HarnessCpuPercent)} | {N(u.MachineCpuPercent)} | {N(u.DiskBusyPercent)} | {N(u.DiskFlushesPerSecond)} | {N(u.EngineCommitsPerSecond)} | {r.LimitedBy}{clean} |"));
+                text.AppendLine(Invariant($"| {x}{mark} | {r.RecordsPerSecond:N0} | {r.MegabytesPerSecond:0.##} | {Ms(r.Latency?.P50)} | {Ms(r.Latency?.P90)} | {Ms(r.Latency?.P99)} | {Ms(r.Latency?.P999)} | {r.Latency?.Calls ?? 0} | {N(u.ServerCpuPercent)} | {(s.Mode == CeilingMode.Embedded ? "same" : N(u.HarnessCpuPercent))} | {N(u.MachineCpuPercent)} | {N(u.DiskBusyPercent)} | {N(u.DiskFlushesPerSecond)} | {N(u.EngineCommitsPerSecond)} | {r.LimitedBy}{clean} |"));
             }
             if (s.CeilingPoint >= 0)
             {
