@@ -11,7 +11,7 @@ public class CeilingEmbeddedRunTests
     {
         using var data = new TempDirectory();
         var options = new CeilingOptions([CeilingMode.Embedded], Shards: [1, 3], RecordBytes: [1024], Producers: [2],
-            WarmupSeconds: 0.2, MeasureSeconds: 0.8, VerifyReadBack: true, DataRoot: data.Path);
+            WarmupSeconds: 0.2, MeasureSeconds: 1.0, VerifyReadBack: true, DataRoot: data.Path);
 
         CeilingReport report = await new CeilingRun(options, "ceiling (test)", traceDirectory: null, TextWriter.Null).RunAsync();
 
