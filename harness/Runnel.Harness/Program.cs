@@ -2,6 +2,7 @@ using System.CommandLine;
 using Runnel.Harness.CompareLog;
 using Runnel.Harness.ComparePeers;
 using Runnel.Harness.Reliability;
+using Runnel.Harness.Scenarios.Ceiling;
 using Runnel.Harness.Scenarios.Cost;
 using Runnel.Harness.Scenarios.HotShard;
 using Runnel.Harness.Scenarios.OnDemand;
@@ -27,6 +28,7 @@ public static class Program
             HotShardCommand.Create(),
             CostCommand.Create(),
             ShardScaling.Create(),
+            CeilingCommand.Create(),
             // Reliability: process crashes and kernel disk errors (issue 9 items 1 and 4).
             CrashLoopCommand.Create(),
             DiskFaultsCommand.Create(),
