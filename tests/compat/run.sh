@@ -159,9 +159,9 @@ AWS_V2=${AWS_V2_BIN:-/usr/bin/aws}
 # Per-suite time limits (seconds): a hung server or client must not eat CI's budget.
 suite_timeout() { # name
     case "$1" in
-        cli-*) echo "${COMPAT_SUITE_TIMEOUT:-420}" ;;
-        boto3) echo "${COMPAT_SUITE_TIMEOUT:-180}" ;;
-        js-sdk | js-sdk-tls) echo "${COMPAT_SUITE_TIMEOUT:-240}" ;;
+        cli-*) echo "${COMPAT_SUITE_TIMEOUT:-900}" ;;
+        boto3) echo "${COMPAT_SUITE_TIMEOUT:-360}" ;;
+        js-sdk | js-sdk-tls) echo "${COMPAT_SUITE_TIMEOUT:-480}" ;;
         *) echo "${COMPAT_SUITE_TIMEOUT:-120}" ;;
     esac
 }
