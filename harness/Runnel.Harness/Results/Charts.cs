@@ -122,7 +122,7 @@ public static class Charts
         }
         if (series.Count > 1)
         {
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Edge.Right);
         }
     }
 

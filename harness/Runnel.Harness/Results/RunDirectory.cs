@@ -48,7 +48,8 @@ public sealed class RunDirectory
         ArgumentException.ThrowIfNullOrWhiteSpace(scenario);
         ArgumentNullException.ThrowIfNull(parameters);
         string cwd = workingDirectory ?? Directory.GetCurrentDirectory();
-        string? repository = RunEnvironment.FindRepository(cwd);
+        // The checkout the harness was built from when the current directory is outside any (dotnet run --project from elsewhere).
+        string? repository = RunEnvironment.FindRepository(cwd) ?? RunEnvironment.FindRepository(AppContext.BaseDirectory);
         RunEnvironment environment = RunEnvironment.Capture(repository, time);
         string path;
         if (outDirectory is not null)
