@@ -40,7 +40,7 @@ public sealed class RunDirectory
     /// <summary>
     /// Creates the run directory of <paramref name="scenario"/> and writes <c>env.json</c> and <c>params.json</c>.
     /// Without <paramref name="outDirectory"/> it goes under <c>perf-results/runs</c> of the git checkout holding
-    /// <paramref name="workingDirectory"/> (the current directory by default), with a <c>-2</c>, <c>-3</c> ... suffix when
+    /// <paramref name="workingDirectory"/> (the current directory by default, then the harness's own checkout), with a <c>-2</c>, <c>-3</c> ... suffix when
     /// the name is taken; with it, exactly there.
     /// </summary>
     public static RunDirectory Create(string scenario, string? outDirectory, IReadOnlyDictionary<string, object?> parameters, string? workingDirectory = null, TimeProvider? time = null)
@@ -48,8 +48,9 @@ public sealed class RunDirectory
         ArgumentException.ThrowIfNullOrWhiteSpace(scenario);
         ArgumentNullException.ThrowIfNull(parameters);
         string cwd = workingDirectory ?? Directory.GetCurrentDirectory();
-        // The checkout the harness was built from when the current directory is outside any (dotnet run --project from elsewhere).
-        string? repository = RunEnvironment.FindRepository(cwd) ?? RunEnvironment.FindRepository(AppContext.BaseDirectory);
+        // The checkout the harness was built from when the current directory is outside any (dotnet run --project from
+        // elsewhere); a working directory given explicitly is taken as it is.
+        string? repository = RunEnvironment.FindRepository(cwd) ?? (workingDirectory is null ? RunEnvironment.FindRepository(AppContext.BaseDirectory) : null);
         RunEnvironment environment = RunEnvironment.Capture(repository, time);
         string path;
         if (outDirectory is not null)

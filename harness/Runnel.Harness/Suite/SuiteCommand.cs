@@ -164,7 +164,8 @@ public static class SuiteCommand
         string help = await process.StandardOutput.ReadToEndAsync(cancellation).ConfigureAwait(false);
         await error.ConfigureAwait(false);
         await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        // An unknown subcommand with --help prints the root's help and exits 0: the command's own usage line tells them apart.
+        if (process.ExitCode != 0 || !help.Contains($" {command} [options]", StringComparison.Ordinal))
         {
             return null;
         }
