@@ -54,6 +54,12 @@ public static class SuiteCommand
         for (int i = 0; i < plan.Count; i++)
         {
             SuitePart part = plan[i];
+            if (part.SkippedBecause is { } reason)
+            {
+                outcomes.Add(new SuiteOutcome(part.Name, part.CommandLine, 0, 0, "", "", part.Name) { SkippedBecause = reason });
+                output.WriteLine($"[{i + 1}/{plan.Count}] {part.Name}: skipped ({reason}); run it with: {part.CommandLine}");
+                continue;
+            }
             string folder = Path.Combine(run.Path, part.Name);
             Directory.CreateDirectory(folder);
             string header = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{plan.Count}] {part.Name}");
@@ -83,16 +89,17 @@ public static class SuiteCommand
             var table = new Table().AddColumns("part", "result", "wall s", "checks", "key figure");
             foreach (SuiteOutcome o in outcomes)
             {
-                table.AddRow(Markup.Escape(o.Part), o.Succeeded ? "[green]ok[/]" : $"[red]exit {o.ExitCode}[/]", o.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(o.Checks), Markup.Escape(o.KeyFigure));
+                string result = o.SkippedBecause is not null ? "[grey]skipped[/]" : o.Succeeded ? "[green]ok[/]" : $"[red]exit {o.ExitCode}[/]";
+                table.AddRow(Markup.Escape(o.Part), result, o.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture), Markup.Escape(o.Checks), Markup.Escape(o.SkippedBecause ?? o.KeyFigure));
             }
             AnsiConsole.Write(table);
         }
         else
         {
-            output.WriteLine(SuiteReport.Table(outcomes));
+            output.WriteLine(SuiteReport.Table(outcomes, run.Path));
         }
-        int failed = outcomes.Count(o => !o.Succeeded);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite: {outcomes.Count - failed} of {outcomes.Count} parts ran, {failed} failed; {stopwatch.Elapsed.TotalMinutes:0.0} min of wall time; summary in {Path.Combine(run.Path, "summary.md")}"));
+        int failed = outcomes.Count(o => !o.Succeeded), skipped = outcomes.Count(o => o.SkippedBecause is not null);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite: {outcomes.Count - failed - skipped} of {outcomes.Count} parts ran, {failed} failed, {skipped} skipped; {stopwatch.Elapsed.TotalMinutes:0.0} min of wall time; summary in {Path.Combine(run.Path, "summary.md")}"));
         return failed == 0 ? 0 : 1;
     }
 
@@ -106,7 +113,7 @@ public static class SuiteCommand
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        await using var console = new StreamWriter(Path.Combine(folder, "console.txt"));
+        await using var console = new StreamWriter(Path.Combine(folder, "console.txt")) { AutoFlush = true }; // tail -f works while it runs
         await console.WriteLineAsync($"$ {part.CommandLine}").ConfigureAwait(false);
         var gate = new Lock();
         using var process = new Process { StartInfo = start };

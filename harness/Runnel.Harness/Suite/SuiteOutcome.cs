@@ -10,6 +10,12 @@ namespace Runnel.Harness.Suite;
 /// <param name="Folder">The part's folder, relative to the suite's run directory.</param>
 public sealed record SuiteOutcome(string Part, string CommandLine, int ExitCode, double WallSeconds, string Checks, string KeyFigure, string Folder)
 {
-    /// <summary>Whether the part ran to the end without error.</summary>
+    /// <summary>Why the part did not run in this mode; null when it ran.</summary>
+    public string? SkippedBecause { get; init; }
+
+    /// <summary>Whether the part ran to the end without error, or was skipped by design.</summary>
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>ok, skipped or FAILED, for the tables.</summary>
+    public string Result => SkippedBecause is not null ? "skipped" : Succeeded ? "ok" : $"FAILED (exit {ExitCode})";
 }

@@ -17,6 +17,9 @@ public enum SuiteProgram
 /// <param name="Optional">A part another change adds (compare-peers, ceiling): run when the harness has the subcommand, else listed as not available.</param>
 public sealed record SuitePart(string Name, SuiteProgram Program, IReadOnlyList<string> Arguments, bool Optional = false)
 {
+    /// <summary>Why this mode does not run the part (listed in the summary, not a failure); null when it runs.</summary>
+    public string? SkippedBecause { get; init; }
+
     /// <summary>The command line as a user would type it from the repository root.</summary>
     public string CommandLine => Program switch
     {

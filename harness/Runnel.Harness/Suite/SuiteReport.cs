@@ -21,11 +21,11 @@ public static class SuiteReport
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(outcomes);
         run.WriteJson("suite.json", new { quick, wallSeconds = Math.Round(wall.TotalSeconds, 1), parts = outcomes });
-        int failed = outcomes.Count(o => !o.Succeeded);
+        int failed = outcomes.Count(o => !o.Succeeded), skipped = outcomes.Count(o => o.SkippedBecause is not null);
         var summary = new RunSummary()
             .Text(string.Create(CultureInfo.InvariantCulture,
-                $"`suite{(quick ? " --quick" : "")}`: {outcomes.Count} parts, {failed} failed, {wall.TotalMinutes:0.0} minutes of wall time. Each part's folder holds its console output (console.txt) and its own run directory (summary.md, JSON, charts)."))
-            .Text(Table(outcomes));
+                $"`suite{(quick ? " --quick" : "")}`: {outcomes.Count} parts, {failed} failed, {skipped} skipped, {wall.TotalMinutes:0.0} minutes of wall time. Each part's folder holds its console output (console.txt) and its own run directory (summary.md, JSON, charts)."))
+            .Text(Table(outcomes, run.Path));
         foreach (SuiteOutcome o in outcomes.Where(o => !o.Succeeded))
         {
             summary.Text($"- **{o.Part} failed** (exit code {o.ExitCode}): see [{o.Folder}/console.txt]({o.Folder}/console.txt).");
@@ -49,19 +49,19 @@ public static class SuiteReport
         run.WriteSummary(summary);
     }
 
-    /// <summary>The parts as a Markdown table.</summary>
-    public static string Table(IReadOnlyList<SuiteOutcome> outcomes)
+    /// <summary>The parts as a Markdown table, linking each part's summary.md (in <paramref name="runPath"/>) when it has one.</summary>
+    public static string Table(IReadOnlyList<SuiteOutcome> outcomes, string runPath)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         return RunSummary.MarkdownTable(["part", "result", ">wall s", "checks", "key figure", "output"],
             outcomes.Select(o => (IReadOnlyList<string>)
             [
                 o.Part,
-                o.Succeeded ? "ok" : $"FAILED (exit {o.ExitCode})",
+                o.Result,
                 o.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture),
                 o.Checks,
-                o.KeyFigure,
-                File.Exists(Path.Combine(o.Folder, "summary.md")) ? $"[{o.Folder}/summary.md]({o.Folder}/summary.md)" : $"[{o.Folder}/]({o.Folder}/)",
+                o.SkippedBecause ?? o.KeyFigure,
+                File.Exists(Path.Combine(runPath, o.Folder, "summary.md")) ? $"[{o.Folder}/summary.md]({o.Folder}/summary.md)" : $"[{o.Folder}/]({o.Folder}/)",
             ]));
     }
 }
