@@ -61,7 +61,8 @@ public static class SuiteReport
                 o.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture),
                 o.Checks,
                 o.SkippedBecause ?? o.KeyFigure,
-                File.Exists(Path.Combine(runPath, o.Folder, "summary.md")) ? $"[{o.Folder}/summary.md]({o.Folder}/summary.md)" : $"[{o.Folder}/]({o.Folder}/)",
+                o.SkippedBecause is not null ? "-"
+                    : File.Exists(Path.Combine(runPath, o.Folder, "summary.md")) ? $"[{o.Folder}/summary.md]({o.Folder}/summary.md)" : $"[{o.Folder}/]({o.Folder}/)",
             ]));
     }
 }
