@@ -39,6 +39,7 @@ public static class Program
             HostileCommand.Create(),
             SoakCommand.Create(),
             HostileServeCommand.Create(),
+            Suite.SuiteCommand.Create(), // every benchmark and scenario, one run directory (issue 7)
         };
         return root.Parse(args).InvokeAsync();
     }

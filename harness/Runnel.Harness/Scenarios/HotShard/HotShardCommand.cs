@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.HotShard;
 
@@ -12,22 +13,25 @@ public static class HotShardCommand
     public static Command Create()
     {
         var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        Option<string?> outDirectory = RunOptions.Out();
         var minutes = new Option<int>("--minutes") { Description = "simulated minutes of the on-demand phase", DefaultValueFactory = _ => 60 };
         var exponent = new Option<double>("--zipf") { Description = "Zipf exponent of the key popularity", DefaultValueFactory = _ => 1.2 };
         var rate = new Option<double>("--mibps") { Description = "offered MiB/s (under the 4 shards' 4 MiB/s)", DefaultValueFactory = _ => 3 };
         var command = new Command("hot-shard", "Zipf-skewed partition keys: the hot shard throttled in provisioned mode, split by on-demand, in simulated time")
         {
-            json, minutes, exponent, rate,
+            json, minutes, exponent, rate, outDirectory,
         };
         command.SetAction(async (parse, cancellation) => await RunAsync(
             new HotShardOptions(ZipfExponent: parse.GetValue(exponent), OfferedMiBps: parse.GetValue(rate), OnDemandMinutes: Math.Max(10, parse.GetValue(minutes))),
-            parse.GetValue(json)).ConfigureAwait(false));
+            parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
         return command;
     }
 
-    /// <summary>Runs the scenario, prints the tables, writes the JSON; returns 0 (a FAIL is a measurement, printed).</summary>
-    public static async Task<int> RunAsync(HotShardOptions options, string? jsonPath)
+    /// <summary>Runs the scenario, prints the tables, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed).</summary>
+    public static async Task<int> RunAsync(HotShardOptions options, string? jsonPath, string? outDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        RunDirectory runDirectory = RunDirectory.Create("hot-shard", outDirectory, new Dictionary<string, object?> { ["options"] = options, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         HotShardReport report = await new HotShardRun(options).RunAsync().ConfigureAwait(false);
         Console.Out.Write(ToTable(report));
@@ -36,6 +40,8 @@ public static class HotShardCommand
             ScenarioJson.Write(jsonPath, report);
             Console.Out.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
+        HotShardRunDirectory.Write(runDirectory, report);
+        RunOptions.Announce(Console.Out, runDirectory);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hot-shard took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
         return 0;
     }

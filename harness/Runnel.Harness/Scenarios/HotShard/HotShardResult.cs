@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Runnel.Harness.Scenarios.HotShard;
 
 /// <summary>One shard's traffic in a hot-shard phase.</summary>
@@ -53,4 +55,13 @@ public sealed record HotShardReport(
     IReadOnlyList<HotShardRow> OnDemandFinal,
     int? HotShardSplitAtMinute,
     IReadOnlyList<ScenarioCheck> Checks,
-    ScenarioEnvironment Environment);
+    ScenarioEnvironment Environment)
+{
+    /// <summary>The provisioned phase per shard per second, for the run directory's heatmaps (not in the --json report).</summary>
+    [JsonIgnore]
+    public HotShardTimeline? ProvisionedTimeline { get; init; }
+
+    /// <summary>The on-demand phase per shard per minute, for the heatmaps (not in the --json report).</summary>
+    [JsonIgnore]
+    public HotShardTimeline? OnDemandTimeline { get; init; }
+}

@@ -52,8 +52,10 @@ public sealed class HotShardRun(HotShardOptions options)
         {
             _hashes[i] = PartitionKeyHasher.Hash(_keys.Names[i]);
         }
-        IReadOnlyList<HotShardRow> provisioned = await ProvisionedAsync().ConfigureAwait(false);
-        (IReadOnlyList<HotShardWindow> windows, IReadOnlyList<HotShardRow> final, int? splitAt) = await OnDemandAsync().ConfigureAwait(false);
+        var provisionedTimeline = new HotShardTimeline(options.ProvisionedSeconds, 1);
+        var onDemandTimeline = new HotShardTimeline(options.OnDemandMinutes, 60);
+        IReadOnlyList<HotShardRow> provisioned = await ProvisionedAsync(provisionedTimeline).ConfigureAwait(false);
+        (IReadOnlyList<HotShardWindow> windows, IReadOnlyList<HotShardRow> final, int? splitAt) = await OnDemandAsync(onDemandTimeline).ConfigureAwait(false);
 
         string hotShard = provisioned.OrderByDescending(r => r.OfferedMiBps).First().ShardId;
         HotShardRow hot = provisioned.First(r => r.ShardId == hotShard);
@@ -76,10 +78,14 @@ public sealed class HotShardRun(HotShardOptions options)
         };
         return new HotShardReport("hot-shard", options.Keys, options.ZipfExponent, options.RecordBytes, options.OfferedMiBps,
             _keys.Names[0], _keys.Probability(0), provisioned, options.ProvisionedSeconds, windows, final, splitAt, checks,
-            ScenarioEnvironment.Current(wall.Elapsed + wallSoFar));
+            ScenarioEnvironment.Current(wall.Elapsed + wallSoFar))
+        {
+            ProvisionedTimeline = provisionedTimeline,
+            OnDemandTimeline = onDemandTimeline,
+        };
     }
 
-    private async Task<IReadOnlyList<HotShardRow>> ProvisionedAsync()
+    private async Task<IReadOnlyList<HotShardRow>> ProvisionedAsync(HotShardTimeline timeline)
     {
         using var sim = new SimulatedEngine(new DiscardingStreamStorage());
         sim.Engine.CreateStream(StreamName, shardCount: 4);
@@ -87,13 +93,13 @@ public sealed class HotShardRun(HotShardOptions options)
         double carry = 0;
         for (int step = 0; step < options.ProvisionedSeconds * StepsPerSecond; step++)
         {
-            carry = await StepAsync(sim.Engine, traffic, carry).ConfigureAwait(false);
+            carry = await StepAsync(sim.Engine, traffic, carry, timeline, step / StepsPerSecond).ConfigureAwait(false);
             sim.Time.Advance(s_step);
         }
         return traffic.Rows(options.ProvisionedSeconds, _keys.Names, onlyOpen: false);
     }
 
-    private async Task<(IReadOnlyList<HotShardWindow>, IReadOnlyList<HotShardRow>, int?)> OnDemandAsync()
+    private async Task<(IReadOnlyList<HotShardWindow>, IReadOnlyList<HotShardRow>, int?)> OnDemandAsync(HotShardTimeline timeline)
     {
         using var sim = new SimulatedEngine(new DiscardingStreamStorage());
         sim.Engine.CreateStream(StreamName, mode: StreamMode.OnDemand);
@@ -124,7 +130,7 @@ public sealed class HotShardRun(HotShardOptions options)
             }
             for (int step = 0; step < 60 * StepsPerSecond; step++)
             {
-                carry = await StepAsync(sim.Engine, window, carry).ConfigureAwait(false);
+                carry = await StepAsync(sim.Engine, window, carry, timeline, minute).ConfigureAwait(false);
                 sim.Time.Advance(s_step);
             }
         }
@@ -133,7 +139,7 @@ public sealed class HotShardRun(HotShardOptions options)
     }
 
     /// <summary>One 100 ms step: draws the records due, sends them, accounts for them. Returns the fractional record carried over.</summary>
-    private async Task<double> StepAsync(StreamEngine engine, Traffic traffic, double carry)
+    private async Task<double> StepAsync(StreamEngine engine, Traffic traffic, double carry, HotShardTimeline timeline, int bucket)
     {
         double perRecord = options.RecordBytes + 10; // data plus a 10-byte key
         double due = (options.OfferedMiBps * MiB / perRecord / StepsPerSecond) + carry;
@@ -155,7 +161,9 @@ public sealed class HotShardRun(HotShardOptions options)
             for (int i = 0; i < n; i++)
             {
                 int key = drawn[start + i];
-                traffic.Count(key, _hashes[key], (long)perRecord, accepted: result.Records[i].SequenceNumber is not null);
+                bool accepted = result.Records[i].SequenceNumber is not null;
+                string shard = traffic.Count(key, _hashes[key], (long)perRecord, accepted);
+                timeline.Count(shard, bucket, (long)perRecord, accepted);
             }
         }
         return due - count;
@@ -178,7 +186,7 @@ public sealed class HotShardRun(HotShardOptions options)
 
         public void Reroute(List<ShardDescription> open) => _open = open;
 
-        public void Count(int key, HashKey hash, long bytes, bool accepted)
+        public string Count(int key, HashKey hash, long bytes, bool accepted)
         {
             string shard = ShardOf(_open, hash);
             if (!_shards.TryGetValue(shard, out ShardCounts? counts))
@@ -201,6 +209,7 @@ public sealed class HotShardRun(HotShardOptions options)
                 _throttledRecords++;
                 _hotThrottled += key == 0 ? 1 : 0;
             }
+            return shard;
         }
 
         public HotShardWindow Window(int from, int to, int openShards)

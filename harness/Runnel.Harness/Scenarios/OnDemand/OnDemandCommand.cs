@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.OnDemand;
 
@@ -11,6 +12,7 @@ public static class OnDemandCommand
     public static Command Create()
     {
         var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        Option<string?> outDirectory = RunOptions.Out();
         var days = new Option<int>("--days") { Description = "simulated days: 1 and 8 MiB/s fill all but the last 2 h 45 min (40 MiB/s 1 h, 100 MiB/s 1 h, 250 MiB/s spike 30 min, 100 MiB/s 15 min)", DefaultValueFactory = _ => 1, HelpName = "N" };
         days.Validators.Add(r =>
         {
@@ -22,16 +24,17 @@ public static class OnDemandCommand
         });
         var command = new Command("on-demand", "An ON_DEMAND stream under a traffic ramp and a spike, in simulated time: capacity, throttling and shard splits")
         {
-            json, days,
+            json, days, outDirectory,
         };
-        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(days), parse.GetValue(json)).ConfigureAwait(false));
+        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(days), parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
         return command;
     }
 
-    /// <summary>Runs the ramp, prints the tables, writes the JSON; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
-    public static async Task<int> RunAsync(int days, string? jsonPath)
+    /// <summary>Runs the ramp, prints the tables, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
+    public static async Task<int> RunAsync(int days, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
+        RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["days"] = days, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         IReadOnlyList<OnDemandPhase> phases = OnDemandPhase.Ramp(days);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"));
@@ -46,6 +49,8 @@ public static class OnDemandCommand
             ScenarioJson.Write(jsonPath, report);
             output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
+        OnDemandRunDirectory.Write(runDirectory, report, result);
+        RunOptions.Announce(output, runDirectory);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
         return 0;
     }

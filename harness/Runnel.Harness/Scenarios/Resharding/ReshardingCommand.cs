@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.Resharding;
 
@@ -11,6 +12,7 @@ public static class ReshardingCommand
     public static Command Create()
     {
         var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        Option<string?> outDirectory = RunOptions.Out();
         var seconds = new Option<int>("--seconds") { Description = "simulated seconds of production", DefaultValueFactory = _ => 120, HelpName = "SECONDS" };
         var seed = new Option<int>("--seed") { Description = "seed of the resharding choices", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "runs with consecutive seeds", DefaultValueFactory = _ => 1 };
@@ -23,17 +25,19 @@ public static class ReshardingCommand
         });
         var command = new Command("resharding-under-load", "Splits, merges and UpdateShardCount while producers and consumers run, in simulated time: nothing acknowledged lost, per-key order kept")
         {
-            json, seconds, seed, runs,
+            json, seconds, seed, runs, outDirectory,
         };
         command.SetAction(async (parse, cancellation) =>
-            await RunAsync(parse.GetValue(seconds), parse.GetValue(seed), parse.GetValue(runs), parse.GetValue(json)).ConfigureAwait(false));
+            await RunAsync(parse.GetValue(seconds), parse.GetValue(seed), parse.GetValue(runs), parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
         return command;
     }
 
     /// <summary>Runs the scenario; returns 1 when a check fails (a lost or reordered record is a bug, not a measurement).</summary>
-    public static async Task<int> RunAsync(int seconds, int seed, int runs, string? jsonPath)
+    public static async Task<int> RunAsync(int seconds, int seed, int runs, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
+        RunDirectory runDirectory = RunDirectory.Create("resharding", outDirectory,
+            new Dictionary<string, object?> { ["seconds"] = seconds, ["seed"] = seed, ["runs"] = runs, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         var results = new List<ReshardingResult>();
         for (int i = 0; i < Math.Max(1, runs); i++)
@@ -48,11 +52,14 @@ public static class ReshardingCommand
         }
         bool passed = results.All(r => r.AllPassed);
         output.WriteLine(passed ? "resharding-under-load: all checks PASS" : "resharding-under-load: some checks FAIL");
+        var document = new { scenario = "resharding-under-load", runs = results, environment = ScenarioEnvironment.Current(stopwatch.Elapsed) };
         if (jsonPath is not null)
         {
-            ScenarioJson.Write(jsonPath, new { scenario = "resharding-under-load", runs = results, environment = ScenarioEnvironment.Current(stopwatch.Elapsed) });
+            ScenarioJson.Write(jsonPath, document);
             output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
+        ReshardingRunDirectory.Write(runDirectory, results, document);
+        RunOptions.Announce(output, runDirectory);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resharding-under-load took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
         return passed ? 0 : 1;
     }

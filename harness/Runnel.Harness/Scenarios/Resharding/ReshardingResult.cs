@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Runnel.Harness.Scenarios.Resharding;
 
@@ -20,6 +21,10 @@ public sealed record ReshardingResult(
     IReadOnlyList<string> Violations,
     int ViolationCount)
 {
+    /// <summary>Shard counts after each resharding operation, for the run directory's chart (not in the --json report).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ReshardingPoint> Timeline { get; init; } = [];
+
     /// <summary>The checks: nothing lost, nothing duplicated or invented, per-key order, resharding actually happened.</summary>
     public IReadOnlyList<ScenarioCheck> Checks =>
     [
@@ -54,3 +59,10 @@ public sealed record ReshardingResult(
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The stream after one resharding operation of a <c>resharding-under-load</c> run.</summary>
+/// <param name="Seconds">Simulated seconds since the start.</param>
+/// <param name="OpenShards">Open shards.</param>
+/// <param name="AllShards">Shards listed, closed parents included.</param>
+/// <param name="Acknowledged">Records acknowledged so far.</param>
+public sealed record ReshardingPoint(double Seconds, int OpenShards, int AllShards, long Acknowledged);

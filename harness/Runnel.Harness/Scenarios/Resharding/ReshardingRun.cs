@@ -35,6 +35,7 @@ public sealed class ReshardingRun(ReshardingOptions options)
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];
     private readonly ReshardingCounts _counts = new();
+    private readonly List<ReshardingPoint> _timeline = [];
 
     /// <summary>Runs the scenario and returns its result.</summary>
     public async Task<ReshardingResult> RunAsync()
@@ -46,6 +47,7 @@ public sealed class ReshardingRun(ReshardingOptions options)
         {
             StartReader(engine, shard.ShardId.ToString());
         }
+        _timeline.Add(Point(engine, 0, 0));
 
         long[] nextCounter = new long[options.Keys];
         var retry = new List<(int Key, long Counter)>();
@@ -73,6 +75,7 @@ public sealed class ReshardingRun(ReshardingOptions options)
                 if (step > 0 && step % reshardEvery == 0)
                 {
                     await ReshardAsync(engine).ConfigureAwait(false);
+                    _timeline.Add(Point(engine, sim.Elapsed.TotalSeconds, _counts.RecordsAcknowledged));
                 }
             }
             if (step % PollEverySteps == 0)
@@ -85,8 +88,16 @@ public sealed class ReshardingRun(ReshardingOptions options)
         Verify();
         int openShards = engine.ListShards(new ListShardsRequest(s_stream, FilterType: ShardFilterType.AtLatest)).Shards.Count;
         int allShards = engine.ListShards(new ListShardsRequest(s_stream)).Shards.Count;
-        return new ReshardingResult(options, _counts, openShards, allShards, sim.Elapsed.TotalSeconds, [.. _violations.Take(20)], _violations.Count);
+        _timeline.Add(Point(engine, sim.Elapsed.TotalSeconds, _counts.RecordsAcknowledged));
+        return new ReshardingResult(options, _counts, openShards, allShards, sim.Elapsed.TotalSeconds, [.. _violations.Take(20)], _violations.Count)
+        {
+            Timeline = _timeline,
+        };
     }
+
+    private static ReshardingPoint Point(StreamEngine engine, double seconds, long acknowledged)
+        => new(seconds, engine.ListShards(new ListShardsRequest(s_stream, FilterType: ShardFilterType.AtLatest)).Shards.Count,
+            engine.ListShards(new ListShardsRequest(s_stream)).Shards.Count, acknowledged);
 
     private async Task PutAsync(StreamEngine engine, List<(int Key, long Counter)> batch, List<(int Key, long Counter)> retry)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.ShardLimits;
 
@@ -11,6 +12,7 @@ public static class ShardLimitsCommand
     public static Command Create()
     {
         var json = new Option<string?>("--json") { Description = "also write the results as JSON to this file", HelpName = "FILE" };
+        Option<string?> outDirectory = RunOptions.Out();
         var seconds = new Option<int>("--seconds") { Description = "simulated seconds per case", DefaultValueFactory = _ => 60, HelpName = "SECONDS" };
         seconds.Validators.Add(r =>
         {
@@ -21,16 +23,17 @@ public static class ShardLimitsCommand
         });
         var command = new Command("shard-limits", "A provisioned shard's 1 MiB/s, 1,000 records/s, 5 GetRecords/s and 2 MiB/s read limits under 0.5x-3x load, in simulated time")
         {
-            json, seconds,
+            json, seconds, outDirectory,
         };
-        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(seconds), parse.GetValue(json)).ConfigureAwait(false));
+        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(seconds), parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
         return command;
     }
 
-    /// <summary>Runs every case, prints the table, writes the JSON; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
-    public static async Task<int> RunAsync(int seconds, string? jsonPath)
+    /// <summary>Runs every case, prints the table, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
+    public static async Task<int> RunAsync(int seconds, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
+        RunDirectory runDirectory = RunDirectory.Create("shard-limits", outDirectory, new Dictionary<string, object?> { ["seconds"] = seconds, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         var run = new ShardLimitsRun(seconds);
         var results = new List<ShardLimitsResult>();
@@ -52,6 +55,8 @@ public static class ShardLimitsCommand
             ScenarioJson.Write(jsonPath, report);
             output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
+        ShardLimitsRunDirectory.Write(runDirectory, report);
+        RunOptions.Announce(output, runDirectory);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard-limits took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
         return 0;
     }

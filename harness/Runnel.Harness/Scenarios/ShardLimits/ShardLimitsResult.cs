@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Runnel.Harness.Scenarios.ShardLimits;
 
 /// <summary>What one <see cref="ShardLimitsCase"/> measured over its simulated run. Rates are per simulated second, in <see cref="Unit"/>.</summary>
@@ -39,4 +41,15 @@ public sealed record ShardLimitsResult(
     long ThrottledCalls,
     long ThrottledRecords,
     long Backlog,
-    ScenarioCheck Check);
+    ScenarioCheck Check)
+{
+    /// <summary>The case second by second, for the run directory's chart (not in the --json report).</summary>
+    [JsonIgnore]
+    public ShardLimitsSeries? Series { get; init; }
+}
+
+/// <summary>A <see cref="ShardLimitsResult"/> second by second, in its unit: element i is simulated second i.</summary>
+/// <param name="Offered">New demand (records, calls or bytes the client wanted), retries not counted.</param>
+/// <param name="Attempted">What reached the engine, retries included.</param>
+/// <param name="Accepted">What the engine accepted or returned.</param>
+public sealed record ShardLimitsSeries(double[] Offered, double[] Attempted, double[] Accepted);

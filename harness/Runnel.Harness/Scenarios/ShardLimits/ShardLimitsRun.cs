@@ -48,11 +48,13 @@ public sealed class ShardLimitsRun(int seconds)
         bool recordsBind = 1000.0 * recordBytes <= MiB;
 
         long offered = 0, attempted = 0, accepted = 0, steady = 0, backlog = 0, calls = 0, throttledCalls = 0, throttledRecords = 0;
+        var series = new PerSecond(seconds);
         int nextCall = 0;
         for (int step = 0; step < seconds * StepsPerSecond; step++)
         {
             long due = (long)Math.Floor((offeredRecordsPerSecond * (step + 1) / StepsPerSecond) + 1e-9);
             backlog += due - offered;
+            series.Offered[step / StepsPerSecond] += due - offered;
             offered = due;
             int send = (int)Math.Min(backlog, maxBatch);
             if (send > 0 && step >= nextCall)
@@ -67,6 +69,8 @@ public sealed class ShardLimitsRun(int seconds)
                 throttledCalls += result.FailedRecordCount > 0 ? 1 : 0;
                 nextCall = result.FailedRecordCount > 0 ? step + BackoffSteps : step + 1;
                 steady += step >= SteadyFromSecond * StepsPerSecond ? ok : 0;
+                series.Attempted[step / StepsPerSecond] += send;
+                series.Accepted[step / StepsPerSecond] += ok;
             }
             sim.Time.Advance(s_step);
         }
@@ -83,7 +87,10 @@ public sealed class ShardLimitsRun(int seconds)
         return new ShardLimitsResult(
             scenario.Name, scenario.Operation.ToString(), scenario.Factor, recordBytes, seconds, bytesCase ? "MiB/s" : "records/s",
             offered * unit * perSecond, attempted * unit * perSecond, acceptedRate, steady * unit / (seconds - SteadyFromSecond), limit, binding,
-            (double)accepted * recordBytes * perSecond, accepted * perSecond, calls, throttledCalls, throttledRecords, backlog, check);
+            (double)accepted * recordBytes * perSecond, accepted * perSecond, calls, throttledCalls, throttledRecords, backlog, check)
+        {
+            Series = series.Scaled(unit),
+        };
     }
 
     /// <summary>A consumer polling every 100 ms (10 calls/s, 2x the limit) while a producer writes 100 records/s of 100 B.</summary>
@@ -96,17 +103,21 @@ public sealed class ShardLimitsRun(int seconds)
         string iterator = sim.Engine.GetShardIterator(s_stream, "shardId-000000000000", ShardIteratorType.TrimHorizon);
         int interval = (int)Math.Round(StepsPerSecond / (scenario.Factor * 5));
         long calls = 0, accepted = 0, steady = 0, throttled = 0, records = 0, bytes = 0;
+        var series = new PerSecond(seconds);
         for (int step = 0; step < seconds * StepsPerSecond; step++)
         {
             await sim.Engine.PutRecordsAsync(s_stream, batch).ConfigureAwait(false);
             if (step % interval == 0)
             {
                 calls++;
+                series.Offered[step / StepsPerSecond]++;
+                series.Attempted[step / StepsPerSecond]++;
                 try
                 {
                     GetRecordsResult result = sim.Engine.GetRecords(iterator);
                     iterator = result.NextShardIterator ?? throw new InvalidOperationException("The open shard's iterator ended.");
                     accepted++;
+                    series.Accepted[step / StepsPerSecond]++;
                     steady += step >= SteadyFromSecond * StepsPerSecond ? 1 : 0;
                     records += result.Records.Count;
                     bytes += result.Records.Sum(r => (long)r.Data.Length + r.PartitionKey.Length);
@@ -125,7 +136,10 @@ public sealed class ShardLimitsRun(int seconds)
         return new ShardLimitsResult(
             scenario.Name, scenario.Operation.ToString(), scenario.Factor, scenario.RecordBytes, seconds, "calls/s",
             offered, calls * perSecond, acceptedRate, (double)steady / (seconds - SteadyFromSecond), 5, "5 GetRecords calls/s (rolling second)",
-            bytes * perSecond, records * perSecond, calls, throttled, 0, 0, check);
+            bytes * perSecond, records * perSecond, calls, throttled, 0, 0, check)
+        {
+            Series = series.Scaled(1),
+        };
     }
 
     /// <summary>
@@ -162,6 +176,8 @@ public sealed class ShardLimitsRun(int seconds)
         double owed = 0;
         int nextCall = 0;
         long calls = 0, throttled = 0, records = 0, bytes = 0, steadyBytes = 0, shortReads = 0;
+        var series = new PerSecond(seconds);
+        Array.Fill(series.Offered, offeredBytesPerSecond);
         for (int step = 0; step < seconds * StepsPerSecond; step++)
         {
             owed += producerPerStep;
@@ -173,6 +189,7 @@ public sealed class ShardLimitsRun(int seconds)
             if (step >= nextCall)
             {
                 calls++;
+                series.Attempted[step / StepsPerSecond] += RecordsPerCall * recordBytes;
                 try
                 {
                     GetRecordsResult result = sim.Engine.GetRecords(iterator, RecordsPerCall);
@@ -180,6 +197,7 @@ public sealed class ShardLimitsRun(int seconds)
                     long got = result.Records.Sum(r => (long)r.Data.Length + r.PartitionKey.Length);
                     records += result.Records.Count;
                     bytes += got;
+                    series.Accepted[step / StepsPerSecond] += got;
                     steadyBytes += step >= SteadyFromSecond * StepsPerSecond ? got : 0;
                     shortReads += result.Records.Count < RecordsPerCall ? 1 : 0;
                     nextCall = step + NominalSteps;
@@ -202,7 +220,23 @@ public sealed class ShardLimitsRun(int seconds)
             scenario.Name, scenario.Operation.ToString(), scenario.Factor, recordBytes, seconds, "MiB/s",
             offeredBytesPerSecond / MiB, calls * (double)RecordsPerCall * recordBytes / MiB / seconds, rate,
             (double)steadyBytes / MiB / (seconds - SteadyFromSecond), 2, "2 MiB/s read (charged after each response)",
-            (double)bytes / seconds, (double)records / seconds, calls, throttled, 0, 0, check);
+            (double)bytes / seconds, (double)records / seconds, calls, throttled, 0, 0, check)
+        {
+            Series = series.Scaled(1.0 / MiB),
+        };
+    }
+
+    /// <summary>Per-second tallies of a case, in the case's raw unit (records, calls or bytes).</summary>
+    private sealed class PerSecond(int seconds)
+    {
+        public double[] Offered { get; } = new double[seconds];
+
+        public double[] Attempted { get; } = new double[seconds];
+
+        public double[] Accepted { get; } = new double[seconds];
+
+        public ShardLimitsSeries Scaled(double unit)
+            => new([.. Offered.Select(v => v * unit)], [.. Attempted.Select(v => v * unit)], [.. Accepted.Select(v => v * unit)]);
     }
 
     private ScenarioCheck Check(ShardLimitsCase scenario, double accepted, double limit, bool nothingRefused, string unit)

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Runnel.Harness.Results;
+
+namespace Runnel.Harness.Suite;
+
+/// <summary>The suite's top-level summary.md and suite.json: one row per part, the headline charts, compare-log's latency CDF.</summary>
+public static class SuiteReport
+{
+    /// <summary>The headline chart of each part that has one, relative to the part's folder.</summary>
+    public static IReadOnlyDictionary<string, string> HeadlineCharts { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["shard-limits"] = "charts/put-bytes-1KiB-3.0x.svg",
+        ["on-demand"] = "charts/throughput.svg",
+        ["hot-shard"] = "charts/on-demand-offered-heatmap.svg",
+        ["resharding-under-load"] = "charts/shards.svg",
+    };
+
+    /// <summary>Writes summary.md, suite.json and charts/compare-log-latency.svg into <paramref name="run"/>.</summary>
+    public static void Write(RunDirectory run, bool quick, IReadOnlyList<SuiteOutcome> outcomes, TimeSpan wall)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        run.WriteJson("suite.json", new { quick, wallSeconds = Math.Round(wall.TotalSeconds, 1), parts = outcomes });
+        int failed = outcomes.Count(o => !o.Succeeded), skipped = outcomes.Count(o => o.SkippedBecause is not null);
+        var summary = new RunSummary()
+            .Text(string.Create(CultureInfo.InvariantCulture,
+                $"`suite{(quick ? " --quick" : "")}`: {outcomes.Count} parts, {failed} failed, {skipped} skipped, {wall.TotalMinutes:0.0} minutes of wall time. Each part's folder holds its console output (console.txt) and its own run directory (summary.md, JSON, charts)."))
+            .Text(Table(outcomes, run.Path));
+        foreach (SuiteOutcome o in outcomes.Where(o => !o.Succeeded))
+        {
+            summary.Text($"- **{o.Part} failed** (exit code {o.ExitCode}): see [{o.Folder}/console.txt]({o.Folder}/console.txt).");
+        }
+        if (outcomes.Any(o => o.Part == "compare-log"))
+        {
+            IReadOnlyList<ChartSeries> latency = SuiteFigures.CompareLogLatency(Path.Combine(run.Path, "compare-log"));
+            if (latency.Count > 0)
+            {
+                Charts.Cdf(run.Chart("compare-log-latency.svg"), "compare-log: append latency at p50, p99 and p99.9", "latency, ms (log scale)", latency, logX: true);
+                summary.Heading("compare-log latency").Image("compare-log latency CDF", $"{RunDirectory.ChartsFolder}/compare-log-latency.svg");
+            }
+        }
+        foreach (SuiteOutcome o in outcomes)
+        {
+            if (HeadlineCharts.TryGetValue(o.Part, out string? chart) && File.Exists(Path.Combine(run.Path, o.Folder, chart)))
+            {
+                summary.Heading(o.Part).Image(o.Part, $"{o.Folder}/{chart}");
+            }
+        }
+        run.WriteSummary(summary);
+    }
+
+    /// <summary>The parts as a Markdown table, linking each part's summary.md (in <paramref name="runPath"/>) when it has one.</summary>
+    public static string Table(IReadOnlyList<SuiteOutcome> outcomes, string runPath)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return RunSummary.MarkdownTable(["part", "result", ">wall s", "checks", "key figure", "output"],
+            outcomes.Select(o => (IReadOnlyList<string>)
+            [
+                o.Part,
+                o.Result,
+                o.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture),
+                o.Checks,
+                o.SkippedBecause ?? o.KeyFigure,
+                o.SkippedBecause is not null ? "-"
+                    : File.Exists(Path.Combine(runPath, o.Folder, "summary.md")) ? $"[{o.Folder}/summary.md]({o.Folder}/summary.md)" : $"[{o.Folder}/]({o.Folder}/)",
+            ]));
+    }
+}
