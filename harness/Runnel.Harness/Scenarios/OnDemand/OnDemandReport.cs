@@ -27,6 +27,9 @@ public sealed record OnDemandReport(
     ScenarioEnvironment Environment)
 {
     private const double Tolerance = 0.02;
+
+    // The scenario's largest record: 1 MiB of data plus key (OnDemandRun.MaxRecordData + 1 byte).
+    private const double LargestRecordMiB = 1.0;
     private const double GiB = 1024.0;
 
     /// <summary>Whether every check passed.</summary>
@@ -53,7 +56,7 @@ public sealed record OnDemandReport(
         var spikeMinutes = minutes.Where(m => m.Minute >= spike.StartMinute - 5 && m.Minute < spike.StartMinute + 60).ToList();
         var splits = result.SplitMinutes.GroupBy(m => m).Select(g => new KeyValuePair<int, int>(g.Key, g.Count())).ToList();
         List<ScenarioCheck> checks = BuildChecks(phases, spike, result, summaries);
-        var offMinutes = minutes.Where(m => Math.Abs(m.Deviation) > Tolerance).ToList();
+        var offMinutes = minutes.Where(m => !m.FollowsRules(Tolerance, LargestRecordMiB)).ToList();
         return new OnDemandReport("on-demand", days, 1, summaries, hours, spikeMinutes, splits, offMinutes, checks, ScenarioEnvironment.Current(wall));
     }
 
@@ -122,12 +125,12 @@ public sealed record OnDemandReport(
         var checks = new List<ScenarioCheck>();
 
         // 1. Every minute: accepted = min(offered, 2x peak, shard capacity) within 2 %.
-        var off = minutes.Where(m => Math.Abs(m.Deviation) > Tolerance).ToList();
+        var off = minutes.Where(m => !m.FollowsRules(Tolerance, LargestRecordMiB)).ToList();
         OnDemandMinute worst = minutes.MaxBy(m => Math.Abs(m.Deviation))!;
         checks.Add(new ScenarioCheck(
             "capacity-follows-rules",
-            "every minute, accepted = min(offered, max(4 MiB/s, 2 x peak minute >= 15 min old), sum of min(shard share, 1 MiB/s)) within 2 %",
-            Invariant($"{minutes.Count - off.Count} of {minutes.Count} minutes within 2 %; worst minute {worst.Minute} ({worst.Phase}): accepted {worst.Accepted:0.###} vs expected {worst.Expected:0.###} ({worst.Deviation:+0.00%;-0.00%})"),
+            "every minute, accepted = min(offered, max(4 MiB/s, 2 x peak minute >= 15 min old), sum of min(shard share, 1 MiB/s)) within 2 % (bytes as the engine counts them: data + key); where a limit binds, short by at most one whole record per second",
+            Invariant($"{minutes.Count(m => Math.Abs(m.Deviation) <= Tolerance)} of {minutes.Count} minutes within 2 %, {minutes.Count(m => Math.Abs(m.Deviation) > Tolerance && m.FollowsRules(Tolerance, LargestRecordMiB))} more short by under one record per second where a limit bound, {off.Count} off; worst minute {worst.Minute} ({worst.Phase}): accepted {worst.Accepted:0.###} vs expected {worst.Expected:0.###} ({worst.Deviation:+0.00%;-0.00%})"),
             off.Count == 0));
 
         // 2. Where the stream rule is what binds, the engine accepts 2x the peak.

@@ -67,11 +67,13 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
             double[] weights = [.. open.Select(s => Weight(s.HashKeyRange))];
             string[] keys = [.. open.Select(s => s.HashKeyRange.Start.Value.ToString(CultureInfo.InvariantCulture))];
             long[] share = [.. weights.Select(w => (long)Math.Round(phase.MiBps * MiB * w))];
+            // What the engine's limits count: data plus the 1-byte partition key of each record.
+            long[] counted = [.. share.Select(s => s + ((s + MaxRecordData - 1) / MaxRecordData))];
 
             double peak = EffectivePeak(acceptedPerMinute, minute);
             double implied = Math.Max(BaselineMiBps, 2 * peak);
-            double shardCapacity = share.Sum(s => Math.Min(s, MiB)) / (double)MiB;
-            double offeredRate = share.Sum() / (double)MiB;
+            double shardCapacity = counted.Sum(s => Math.Min(s, MiB)) / (double)MiB;
+            double offeredRate = counted.Sum() / (double)MiB;
 
             long accepted = 0, throttled = 0;
             for (int second = 0; second < 60; second++)
