@@ -88,7 +88,8 @@ public sealed record RunEnvironment(
         return (sha, status is null ? null : status.Trim().Length > 0);
     }
 
-    private static string? RunGit(string repository, string arguments)
+    /// <summary>Runs git in <paramref name="repository"/>; its standard output, or null when git failed or is missing.</summary>
+    internal static string? RunGit(string repository, string arguments)
     {
         try
         {
@@ -110,7 +111,8 @@ public sealed record RunEnvironment(
         }
     }
 
-    private static string ReadCpuModel()
+    /// <summary>The CPU model from /proc/cpuinfo, or the process architecture where there is none.</summary>
+    internal static string ReadCpuModel()
     {
         if (File.Exists("/proc/cpuinfo"))
         {

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Runtime;
 using System.Runtime.InteropServices;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.Ceiling;
 
@@ -43,7 +43,7 @@ public sealed record CeilingMachine(
 
     /// <summary>This machine now; <paramref name="loadBefore"/> and <paramref name="started"/> were read at the start.</summary>
     public static CeilingMachine Current(string dataDirectory, string? disk, string gitCommit, DateTime started, string loadBefore)
-        => new(Label(), ReadCpuModel(), Environment.ProcessorCount,
+        => new(Label(), RunEnvironment.ReadCpuModel(), Environment.ProcessorCount,
             Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
             RuntimeInformation.OSDescription, Read("/proc/sys/kernel/osrelease"), RuntimeInformation.FrameworkDescription,
             (GCSettings.IsServerGC ? "server" : "workstation") + ", " + GCSettings.LatencyMode,
@@ -55,24 +55,12 @@ public sealed record CeilingMachine(
     /// <summary>The short commit of the repository at or above <paramref name="directory"/>, "-dirty" when it has changes; "unknown" without git.</summary>
     public static string GitCommitOf(string directory)
     {
-        string? head = Git(directory, "rev-parse --short=7 HEAD");
+        string? head = RunEnvironment.RunGit(directory, "rev-parse --short=7 HEAD")?.Trim();
         if (head is null)
         {
             return "unknown";
         }
-        return string.IsNullOrWhiteSpace(Git(directory, "status --porcelain --untracked-files=no")) ? head : head + "-dirty";
-    }
-
-    private static string ReadCpuModel()
-    {
-        foreach (string line in Read("/proc/cpuinfo").Split('\n'))
-        {
-            if (line.StartsWith("model name", StringComparison.Ordinal))
-            {
-                return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-            }
-        }
-        return RuntimeInformation.ProcessArchitecture.ToString();
+        return string.IsNullOrWhiteSpace(RunEnvironment.RunGit(directory, "status --porcelain --untracked-files=no")) ? head : head + "-dirty";
     }
 
     private static string Read(string path)
@@ -84,28 +72,6 @@ public sealed record CeilingMachine(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "unknown";
-        }
-    }
-
-    private static string? Git(string directory, string arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git", arguments)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process git = Process.Start(start)!;
-            string output = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 ? output : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null; // no git
         }
     }
 }
