@@ -75,17 +75,19 @@ public class ShardScalingTests
     }
 
     [Fact]
-    public async Task SyncCountingDevice_OneAwaitedAppend_CountsTheSegmentAndCheckpointSyncs()
+    public async Task SyncCountingDevice_OneAwaitedAppend_CountsTheSegmentAndCheckpointSyncsAndOneCommit()
     {
         var counter = new SyncCounter();
         var device = new SyncCountingDevice(new MemoryDevice(), counter);
         using ShardLog log = ShardLog.Open(device);
         await log.AppendAsync("k"u8, null, "first"u8.ToArray()); // creates the segment (and its directory entry)
         long before = counter.Count;
+        long commitsBefore = counter.Commits;
 
         await log.AppendAsync("k"u8, null, "v"u8.ToArray());
 
-        // ADR 0001: one commit syncs the segment, then the checkpoint.
+        // ADR 0001: one commit syncs the segment, then the checkpoint; the segment's sync is the group commit.
         Assert.Equal(2, counter.Count - before);
+        Assert.Equal(1, counter.Commits - commitsBefore);
     }
 }

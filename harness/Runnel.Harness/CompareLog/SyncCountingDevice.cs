@@ -3,7 +3,7 @@ using Runnel.Storage.Io;
 namespace Runnel.Harness.CompareLog;
 
 /// <summary>
-/// A device decorator that counts the durability barriers (<c>Sync</c> and <c>WriteAndSync</c>: one fdatasync each)
+/// A device decorator that counts the durability barriers (and the group commits among them) (<c>Sync</c> and <c>WriteAndSync</c>: one fdatasync each)
 /// the files opened through it issue; several devices may share one <see cref="SyncCounter"/>. Every call goes to
 /// the inner file unchanged (io_uring's linked write + fdatasync included).
 /// </summary>
@@ -36,6 +36,9 @@ public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter
 
     private sealed class CountingFile(IStorageFile file, SyncCounter counter) : IStorageFile
     {
+        // A WriteAndSync of a segment file is a group commit (the checkpoint's sync follows it).
+        private readonly bool _segment = file.Name.EndsWith(Runnel.Storage.Log.SegmentDescriptor.Extension, StringComparison.Ordinal);
+
         public string Name => file.Name;
 
         public long Length => file.Length;
@@ -53,6 +56,10 @@ public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter
         public void WriteAndSync(long position, ReadOnlySpan<byte> source)
         {
             counter.Add();
+            if (_segment)
+            {
+                counter.AddCommit();
+            }
             file.WriteAndSync(position, source);
         }
 
@@ -62,14 +69,21 @@ public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter
     }
 }
 
-/// <summary>A thread-safe count of fdatasync-equivalent calls.</summary>
+/// <summary>A thread-safe count of fdatasync-equivalent calls, and of group commits (segment WriteAndSyncs) among them.</summary>
 public sealed class SyncCounter
 {
     private long _count;
+    private long _commits;
 
     /// <summary>The calls counted so far.</summary>
     public long Count => Volatile.Read(ref _count);
 
+    /// <summary>The group commits counted so far: a segment file's WriteAndSync.</summary>
+    public long Commits => Volatile.Read(ref _commits);
+
     /// <summary>Counts one call.</summary>
     public void Add() => Interlocked.Increment(ref _count);
+
+    /// <summary>Counts one group commit (also counted by <see cref="Add"/>).</summary>
+    public void AddCommit() => Interlocked.Increment(ref _commits);
 }

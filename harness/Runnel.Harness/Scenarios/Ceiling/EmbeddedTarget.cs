@@ -1,3 +1,4 @@
+using Runnel.Harness.CompareLog;
 using Runnel.Model;
 using Runnel.Storage.IoUring;
 using Runnel.Streams;
@@ -22,7 +23,7 @@ public sealed class EmbeddedTarget(string dataRoot) : ICeilingTarget
     };
 
     private readonly DeviceKind _device = StorageDevices.Resolve(DeviceKind.Auto);
-    private readonly CommitCounter _commits = new();
+    private readonly SyncCounter _commits = new();
 
     public CeilingMode Mode => CeilingMode.Embedded;
 
@@ -39,7 +40,7 @@ public sealed class EmbeddedTarget(string dataRoot) : ICeilingTarget
         ArgumentNullException.ThrowIfNull(workload);
         string directory = Path.Combine(dataRoot, name);
         Directory.CreateDirectory(directory);
-        var storage = new FileStreamStorage(directory, path => new CountingStorageDevice(StorageDevices.Create(path, _device), _commits));
+        var storage = new FileStreamStorage(directory, path => new SyncCountingDevice(StorageDevices.Create(path, _device), _commits));
         StreamEngine engine = StreamEngine.Open(s_options, storage, TimeProvider.System);
         try
         {
