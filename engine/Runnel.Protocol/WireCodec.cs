@@ -231,6 +231,27 @@ public static class WireCodec
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Writes <paramref name="node"/> as <see cref="Encode"/> does in JSON (null members left out, <c>byte[]</c> as
+    /// base64, <see cref="DateTimeOffset"/> as <see cref="WriteTimestampValue"/>), for answers written member by member
+    /// that embed a rare structure.
+    /// </summary>
+    public static void WriteJsonValue(Utf8JsonWriter writer, JsonNode? node)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        WriteJson(writer, node);
+    }
+
+    /// <summary>
+    /// A timestamp as awsJson1_1 carries it: epoch seconds as a number, the decimal quotient of the epoch
+    /// milliseconds by 1000 (so up to three decimals). The one place JSON timestamps are formatted.
+    /// </summary>
+    public static void WriteTimestampValue(Utf8JsonWriter writer, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteNumberValue(time.ToUnixTimeMilliseconds() / 1000m);
+    }
+
     private static void WriteJson(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
@@ -263,7 +284,7 @@ public static class WireCodec
                 writer.WriteBase64StringValue(bytes);
                 break;
             case JsonValue v when v.TryGetValue(out DateTimeOffset time):
-                writer.WriteNumberValue(time.ToUnixTimeMilliseconds() / 1000m);
+                WriteTimestampValue(writer, time);
                 break;
             default:
                 node.WriteTo(writer);

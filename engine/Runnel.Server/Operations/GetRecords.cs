@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Runnel.Model;
 using Runnel.Protocol;
@@ -11,11 +12,20 @@ namespace Runnel.Server.Operations;
 /// MillisBehindLatest, and ChildShards at the end of a closed shard only. StreamARN is accepted and not checked
 /// against the iterator (the engine's GetRecords takes none).
 /// </summary>
-internal sealed class GetRecords : IOperation
+internal sealed class GetRecords : IJsonOperation
 {
     public string Name => nameof(GetRecords);
 
     public ValueTask<JsonObject> ExecuteAsync(RequestBody request, OperationContext context)
+        => ValueTask.FromResult(Answer(Get(request, context)));
+
+    public ValueTask ExecuteJsonAsync(RequestBody request, OperationContext context, Utf8JsonWriter writer)
+    {
+        Write(writer, Get(request, context));
+        return ValueTask.CompletedTask;
+    }
+
+    private static GetRecordsResult Get(RequestBody request, OperationContext context)
     {
         string? shardIterator = request.GetString("ShardIterator");
         int? limit = request.GetInt32("Limit");
@@ -24,7 +34,12 @@ internal sealed class GetRecords : IOperation
         {
             throw Requests.MissingMember("ShardIterator");
         }
-        GetRecordsResult result = context.Engine.GetRecords(shardIterator, limit);
+        return context.Engine.GetRecords(shardIterator, limit);
+    }
+
+    /// <summary>The answer as a structure (CBOR, and JSON with the audit trail on).</summary>
+    internal static JsonObject Answer(GetRecordsResult result)
+    {
         var response = new JsonObject
         {
             ["Records"] = Records(result.Records),
@@ -35,7 +50,40 @@ internal sealed class GetRecords : IOperation
         {
             response["ChildShards"] = ChildShards(children);
         }
-        return ValueTask.FromResult(response);
+        return response;
+    }
+
+    /// <summary>
+    /// The answer as JSON, byte-for-byte what <see cref="WireCodec.Encode"/> makes of <see cref="Answer"/>: each
+    /// record's data base64-encoded straight into the output, timestamps as <see cref="WireCodec.WriteTimestampValue"/>.
+    /// </summary>
+    internal static void Write(Utf8JsonWriter writer, GetRecordsResult result)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("Records"u8);
+        foreach (KinesisRecord record in result.Records)
+        {
+            writer.WriteStartObject();
+            JsonAnswers.WriteSequenceNumber(writer, "SequenceNumber"u8, record.SequenceNumber);
+            writer.WritePropertyName("ApproximateArrivalTimestamp"u8);
+            WireCodec.WriteTimestampValue(writer, record.ApproximateArrivalTimestamp);
+            writer.WriteBase64String("Data"u8, record.Data);
+            writer.WriteString("PartitionKey"u8, record.PartitionKey);
+            if (record.EncryptionType != "NONE")
+            {
+                JsonAnswers.WriteOptionalString(writer, "EncryptionType"u8, record.EncryptionType);
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        JsonAnswers.WriteOptionalString(writer, "NextShardIterator"u8, result.NextShardIterator);
+        writer.WriteNumber("MillisBehindLatest"u8, result.MillisBehindLatest);
+        if (result.NextShardIterator is null && result.ChildShards is { Count: > 0 } children)
+        {
+            writer.WritePropertyName("ChildShards"u8);
+            WireCodec.WriteJsonValue(writer, ChildShards(children)); // rare (a closed shard's end): the structure's own shape
+        }
+        writer.WriteEndObject();
     }
 
     /// <summary>The Records shape of GetRecords and SubscribeToShardEvent: EncryptionType only when not NONE.</summary>

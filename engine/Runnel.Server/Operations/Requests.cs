@@ -15,6 +15,17 @@ internal static class Requests
     public static int RequiredInt32(RequestBody request, string member)
         => request.GetInt32(member) ?? throw MissingMember(member);
 
+    /// <summary>
+    /// An optional blob member as memory, null when absent. Not the implicit <c>byte[]</c> conversion, which turns a
+    /// missing blob into an empty one (and so a missing required Data into a 0-byte record); so does a bare <c>null</c>
+    /// in a conditional, through the same conversion.
+    /// </summary>
+    public static ReadOnlyMemory<byte>? Blob(RequestBody request, string member)
+    {
+        byte[]? blob = request.GetBlob(member);
+        return blob is null ? default(ReadOnlyMemory<byte>?) : blob.AsMemory();
+    }
+
     /// <summary>The stream a request names by StreamName and/or StreamARN.</summary>
     public static StreamRef Stream(RequestBody request)
         => new(request.GetString("StreamName"), request.GetString("StreamARN"));
