@@ -18,7 +18,7 @@ namespace Runnel.Streams;
 /// <summary>The data plane: PutRecord, PutRecords, GetShardIterator and GetRecords.</summary>
 public sealed partial class StreamEngine
 {
-    private const int MaxPutRecordsCount = 500;
+    private const int MaxPutRecordsCount = RecordMemberPaths.MaxRecords;
     private const int MaxPutRecordsBytes = 10 * 1024 * 1024;
     private const int MaxGetRecordsBytes = 10 * 1024 * 1024;
     private const long IteratorLifetimeMs = 300_000;
@@ -90,9 +90,9 @@ public sealed partial class StreamEngine
             for (int i = 0; i < records.Count; i++)
             {
                 PutRecordsEntry entry = records[i];
-                string prefix = $"records.{i + 1}.member.";
+                RecordMemberPaths paths = RecordMemberPaths.Of(i);
                 keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
-                    prefix + "data", prefix + "partitionKey", prefix + "explicitHashKey");
+                    paths.Data, paths.PartitionKey, paths.ExplicitHashKey);
                 total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
             }
             if (total > MaxPutRecordsBytes)
@@ -475,9 +475,12 @@ public sealed partial class StreamEngine
                     $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
             }
             ValueTask<AppendResult> append;
+            bool accepted;
             try
             {
-                append = master is null ? AppendFrame(shard, partitionKey, data.Span) : AppendEncrypted(shard, master, partitionKey, data.Span);
+                accepted = master is null
+                    ? TryAppendFrame(shard, partitionKey, data.Span, out append)
+                    : TryAppendEncrypted(shard, master, partitionKey, data.Span, out append);
             }
             catch (StorageIOException e)
             {
@@ -488,6 +491,17 @@ public sealed partial class StreamEngine
             {
                 shard.EndAppend();
             }
+            if (!accepted)
+            {
+                // The shard's log is full of uncommitted records, reported without an exception (the common case of
+                // a full log under load; a record too long for the ring reports it as LogBackpressureException below).
+                if (!_options.LimitsEnabled && ++backpressureWaits <= MaxBackpressureWaits)
+                {
+                    await WaitForLogSpaceAsync(shard).ConfigureAwait(false);
+                    continue;
+                }
+                throw LogFull(state, shard, null);
+            }
             try
             {
                 AppendResult appended = await append.ConfigureAwait(false);
@@ -496,15 +510,11 @@ public sealed partial class StreamEngine
             }
             catch (LogBackpressureException) when (!_options.LimitsEnabled && ++backpressureWaits <= MaxBackpressureWaits)
             {
-                // Limits off: the shard's log is full of uncommitted records; wait for its next commit, then retry
-                // (routing again, since a resharding may have happened meanwhile).
-                await shard.Log.WhenCommittedAsync().ConfigureAwait(false);
+                await WaitForLogSpaceAsync(shard).ConfigureAwait(false);
             }
             catch (LogBackpressureException e)
             {
-                _metrics.WriteThrottled(state, shard);
-                throw new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded,
-                    $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.", e);
+                throw LogFull(state, shard, e);
             }
             catch (LogFailedException e)
             {
@@ -512,6 +522,22 @@ public sealed partial class StreamEngine
                 throw new KinesisException(KinesisErrorCode.InternalFailure, "Internal Service Failure", e);
             }
         }
+    }
+
+    /// <summary>
+    /// Limits off: a shard's log is full of uncommitted records; wait for its next commit, after which the caller
+    /// retries (routing again, since a resharding may have happened meanwhile).
+    /// </summary>
+    private static Task WaitForLogSpaceAsync(ShardState shard) => shard.Log.WhenCommittedAsync();
+
+    /// <summary>A full log with limits on (or after too many waits): the client's ProvisionedThroughputExceededException.</summary>
+    private KinesisException LogFull(StreamState state, ShardState shard, LogBackpressureException? cause)
+    {
+        _metrics.WriteThrottled(state, shard);
+        string message = $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.";
+        return cause is null
+            ? new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded, message)
+            : new KinesisException(KinesisErrorCode.ProvisionedThroughputExceeded, message, cause);
     }
 
     /// <summary>Tells <see cref="StreamsOptions.StorageFailed"/>, once per log, that a device error fail-stopped it.</summary>
@@ -554,15 +580,16 @@ public sealed partial class StreamEngine
         return true;
     }
 
-    private static ValueTask<AppendResult> AppendFrame(ShardState shard, string partitionKey, ReadOnlySpan<byte> data)
+    /// <summary>Appends a record; false when the shard's log is full (see <see cref="ShardLog.TryAppend(ReadOnlySpan{byte}, HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/>).</summary>
+    private static bool TryAppendFrame(ShardState shard, string partitionKey, ReadOnlySpan<byte> data, out ValueTask<AppendResult> append)
     {
         Span<byte> key = stackalloc byte[FrameDescriptor.MaxPartitionKeyBytes];
         int length = Encoding.UTF8.GetBytes(partitionKey, key);
-        return shard.Log.AppendAsync(key[..length], null, data);
+        return shard.Log.TryAppend(key[..length], null, data, out append);
     }
 
-    /// <summary>Encrypts a record under the shard's current data key and appends it with the encrypted flag.</summary>
-    private static ValueTask<AppendResult> AppendEncrypted(ShardState shard, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data)
+    /// <summary>Encrypts a record under the shard's current data key and appends it with the encrypted flag; false when the log is full.</summary>
+    private static bool TryAppendEncrypted(ShardState shard, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data, out ValueTask<AppendResult> append)
     {
         ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
         int keyLength = Encoding.UTF8.GetByteCount(partitionKey);
@@ -574,7 +601,7 @@ public sealed partial class StreamEngine
             data.CopyTo(envelope.AsSpan(RecordEnvelope.HeaderLength + keyLength));
             cipher.Encrypt(master, envelope.AsSpan(0, total), keyLength);
             int split = RecordEnvelope.HeaderLength + keyLength;
-            return shard.Log.AppendEncryptedAsync(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split));
+            return shard.Log.TryAppendEncrypted(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split), out append);
         }
         finally
         {

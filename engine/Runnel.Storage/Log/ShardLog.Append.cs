@@ -95,37 +95,62 @@ public sealed partial class ShardLog
     public ValueTask<AppendResult> AppendEncryptedAsync(ReadOnlySpan<byte> envelopeKeyField, ReadOnlySpan<byte> envelopeDataField)
         => Append(envelopeKeyField, null, envelopeDataField, encrypted: true);
 
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, except that a log full of uncommitted records (no ring space or no completion
+    /// left) is a false return instead of a <see cref="LogBackpressureException"/>: a caller that waits and retries
+    /// on a full log (Runnel.Streams with limits off) then pays no exception, which cost tens of microseconds per
+    /// refusal at hundreds of refusals per second. Every other outcome, including a full log for a frame too long for
+    /// the ring (rare), is in <paramref name="acknowledgement"/> exactly as <see cref="AppendAsync"/> would give it.
+    /// </summary>
+    public bool TryAppend(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, out ValueTask<AppendResult> acknowledgement)
+        => TryAppend(partitionKeyUtf8, explicitHashKey, data, encrypted: false, out acknowledgement);
+
+    /// <summary>As <see cref="AppendEncryptedAsync"/>, with a full log a false return (see <see cref="TryAppend(ReadOnlySpan{byte}, HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/>).</summary>
+    public bool TryAppendEncrypted(ReadOnlySpan<byte> envelopeKeyField, ReadOnlySpan<byte> envelopeDataField, out ValueTask<AppendResult> acknowledgement)
+        => TryAppend(envelopeKeyField, null, envelopeDataField, encrypted: true, out acknowledgement);
+
     private ValueTask<AppendResult> Append(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, bool encrypted)
+        => TryAppend(partitionKeyUtf8, explicitHashKey, data, encrypted, out ValueTask<AppendResult> acknowledgement) ? acknowledgement : Backpressure(null);
+
+    private bool TryAppend(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, bool encrypted, out ValueTask<AppendResult> acknowledgement)
     {
         if (partitionKeyUtf8.Length > FrameDescriptor.MaxPartitionKeyBytes || data.Length > FrameDescriptor.MaxDataBytes)
         {
-            return TooLarge();
+            acknowledgement = TooLarge();
+            return true;
         }
         if (Volatile.Read(ref _closed) != 0 || Volatile.Read(ref _failure) is not null)
         {
-            return Refused();
+            acknowledgement = Refused();
+            return true;
         }
         PooledValueTaskSource<AppendResult>? completion = _completions.TryRent();
         if (completion is null)
         {
-            return Backpressure(null);
+            acknowledgement = default;
+            return false;
         }
         int frameLength = FrameDescriptor.AlignedLength(partitionKeyUtf8.Length, explicitHashKey.HasValue, data.Length);
         long arrivalMs = NowMs();
         if (_ring.TryClaim(frameLength, out RingClaim claim) != RingClaimStatus.Claimed)
         {
-            return frameLength > _ring.MaxPayloadLength
-                ? AppendOversize(completion, arrivalMs, partitionKeyUtf8, explicitHashKey, data, frameLength, encrypted)
-                : Backpressure(completion);
+            if (frameLength > _ring.MaxPayloadLength)
+            {
+                acknowledgement = AppendOversize(completion, arrivalMs, partitionKeyUtf8, explicitHashKey, data, frameLength, encrypted);
+                return true;
+            }
+            _completions.Return(completion);
+            acknowledgement = default;
+            return false;
         }
         // The sequence field carries the completion id until the writer assigns the sequence.
         FrameDescriptor.WriteUnsealed(_ring.GetPayload(claim), (ulong)completion.Id, arrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
-        ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
+        acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
             ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
         }
-        return acknowledgement;
+        return true;
     }
 
     /// <summary>

@@ -1,0 +1,54 @@
+using System.Diagnostics.CodeAnalysis;
+using Runnel.Storage.Io;
+using Runnel.Storage.Log;
+
+namespace Runnel.Storage.Tests.Log;
+
+/// <summary><see cref="ShardLog.TryAppend"/>: a full log is a false return, with the log unchanged, instead of an exception.</summary>
+public class ShardLogTryAppendTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    [SuppressMessage("Reliability", "CA2012", Justification = "Every accepted ValueTask is awaited once, through AsTask.")]
+    public async Task TryAppend_RingFullWhileCommitStalls_FalseThenAcceptsAfterCommit()
+    {
+        using var device = new GatedDevice();
+        using ShardLog log = ShardLog.Open(device, new ShardLogOptions { MaxPendingBytes = 64 * 1024 });
+        device.Close();
+        var accepted = new List<Task<AppendResult>>();
+        bool full = false;
+        for (int i = 0; i < 10_000 && !full; i++)
+        {
+            if (log.TryAppend("k"u8, null, new byte[1000], out ValueTask<AppendResult> append))
+            {
+                Assert.False(append.IsFaulted);
+                accepted.Add(append.AsTask());
+            }
+            else
+            {
+                full = true;
+                Assert.Equal(default, append);
+            }
+        }
+        Assert.True(full);
+        Assert.InRange(accepted.Count, 32, 200); // one ring of 64 KiB, plus the batch the writer holds
+        Assert.False(log.TryAppend("k"u8, null, new byte[1000], out _)); // still full: nothing was claimed by the refusal
+        await Assert.ThrowsAsync<LogBackpressureException>(async () => await log.AppendAsync("k"u8, null, new byte[1000]));
+        device.Open();
+        AppendResult[] acks = await Task.WhenAll(accepted).WaitAsync(s_timeout);
+        Assert.Equal(Enumerable.Range(1, accepted.Count).Select(i => (ulong)i), acks.Select(a => a.Sequence));
+        await log.WhenCommittedAsync().WaitAsync(s_timeout);
+        Assert.True(log.TryAppend("k"u8, null, "after"u8, out ValueTask<AppendResult> after));
+        Assert.Equal((ulong)accepted.Count + 1, (await after).Sequence);
+    }
+
+    [Fact]
+    public async Task TryAppend_ClosedLog_TrueWithTheFailureInTheAcknowledgement()
+    {
+        ShardLog log = ShardLog.Open(new MemoryDevice());
+        log.Dispose();
+        Assert.True(log.TryAppend("k"u8, null, "x"u8, out ValueTask<AppendResult> append));
+        await Assert.ThrowsAsync<LogFailedException>(async () => await append);
+    }
+}
