@@ -20,4 +20,7 @@ public static class Categories
 
     /// <summary>Appends through a ShardLog, group commit included (Runnel.Storage.Log).</summary>
     public const string Log = "Log";
+
+    /// <summary>Request decode and answer encode on the wire (Runnel.Protocol, Runnel.Server.Operations).</summary>
+    public const string Wire = "Wire";
 }
