@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Runnel.Model;
@@ -101,10 +102,14 @@ public sealed partial class StreamEngine
             }
 
             MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
-            var pending = new Task<(ShardState, AppendResult)>[records.Count];
+            // Every append starts before the first is awaited (so the shards' logs batch them), and each is awaited
+            // exactly once below, in order: ValueTasks, without a Task per record.
+            var pending = new ValueTask<(ShardState, AppendResult)>[records.Count];
             for (int i = 0; i < records.Count; i++)
             {
-                pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master).AsTask();
+#pragma warning disable CA2012 // Stored to be awaited once each, in order, in the loop below.
+                pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master);
+#pragma warning restore CA2012
             }
             var results = new PutRecordsResultEntry[records.Count];
             int failed = 0;
@@ -452,7 +457,12 @@ public sealed partial class StreamEngine
         return key;
     }
 
-    /// <summary>Appends one record to the open shard owning <paramref name="hashKey"/>, waiting out a resharding.</summary>
+    /// <summary>
+    /// Appends one record to the open shard owning <paramref name="hashKey"/>, waiting out a resharding. Its state
+    /// machine comes from a pool (PutRecords runs 500 of these per call, most completing after the shard's commit):
+    /// so its ValueTask must be awaited once and only once, as every caller does.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ShardState Shard, AppendResult Result)> AppendAsync(
         StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data, MasterKeyVersion? master)
     {
