@@ -32,18 +32,18 @@ public sealed partial class ShardLog
             {
                 continue;
             }
-            long position = segment.Index.TryLastBeforeTimestamp(timestampMs, out IndexEntry entry)
-                ? entry.Position
-                : SegmentDescriptor.HeaderLength;
+            (long position, ulong expected) = segment.Index.TryLastBeforeTimestamp(timestampMs, out IndexEntry entry)
+                ? (entry.Position, entry.Sequence)
+                : (SegmentDescriptor.HeaderLength, segment.BaseSequence);
             while (position < end)
             {
-                ReadHeader(segment, position, header);
+                ReadHeader(segment, position, header, expected);
                 if (BinaryPrimitives.ReadInt64LittleEndian(header[FrameDescriptor.TimestampOffset..]) >= timestampMs)
                 {
-                    ulong sequence = BinaryPrimitives.ReadUInt64LittleEndian(header[FrameDescriptor.SequenceOffset..]);
-                    return new LogCursor(sequence, segment.BaseSequence, position);
+                    return new LogCursor(expected, segment.BaseSequence, position);
                 }
                 position += FrameDescriptor.Align((int)FrameDescriptor.PeekLength(header));
+                expected++;
             }
         }
         return Tip();
@@ -220,29 +220,37 @@ public sealed partial class ShardLog
         {
             return end;
         }
-        long position = segment.Index.TryFloorBySequence(sequence, out IndexEntry entry)
-            ? entry.Position
-            : SegmentDescriptor.HeaderLength;
+        (long position, ulong expected) = segment.Index.TryFloorBySequence(sequence, out IndexEntry entry)
+            ? (entry.Position, entry.Sequence)
+            : (SegmentDescriptor.HeaderLength, segment.BaseSequence);
         Span<byte> header = stackalloc byte[FrameDescriptor.HeaderLength];
-        while (position < end)
+        while (position < end && expected < sequence)
         {
-            ReadHeader(segment, position, header);
-            if (BinaryPrimitives.ReadUInt64LittleEndian(header[FrameDescriptor.SequenceOffset..]) >= sequence)
-            {
-                return position;
-            }
+            ReadHeader(segment, position, header, expected);
             position += FrameDescriptor.Align((int)FrameDescriptor.PeekLength(header));
+            expected++;
         }
-        return end;
+        return position;
     }
 
-    private static void ReadHeader(Segment segment, long position, Span<byte> header)
+    /// <summary>
+    /// Reads the header of the frame at <paramref name="position"/>, which must carry <paramref name="expected"/>:
+    /// frames are gap-free, so a skipped frame whose sequence (or length, which moves every later header) was damaged
+    /// is caught here rather than silently skipping an acknowledged record. Checksums are checked where frames are
+    /// served (<see cref="ReadCore"/>), not here.
+    /// </summary>
+    private static void ReadHeader(Segment segment, long position, Span<byte> header, ulong expected)
     {
         int read = segment.File.Read(position, header);
         uint length = read >= 4 ? FrameDescriptor.PeekLength(header) : 0;
         if (read < header.Length || length < FrameDescriptor.HeaderLength || length > FrameDescriptor.MaxFrameLength)
         {
             throw new LogCorruptionException(segment.FileName, position, "a frame header is damaged");
+        }
+        ulong found = BinaryPrimitives.ReadUInt64LittleEndian(header[FrameDescriptor.SequenceOffset..]);
+        if (found != expected)
+        {
+            throw new LogCorruptionException(segment.FileName, position, $"frame out of sequence (expected {expected}, found {found})");
         }
     }
 }

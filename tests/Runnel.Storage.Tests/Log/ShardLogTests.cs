@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Runnel.Model;
+using Runnel.Storage.Framing;
 using Runnel.Storage.Io;
 using Runnel.Storage.Log;
 using Runnel.Testing;
@@ -308,6 +309,44 @@ public class ShardLogTests
         device.FlipBit(SegmentDescriptor.FileName(1), (SegmentDescriptor.HeaderLength + 50) * 8);
         using ShardLog reopened = ShardLog.Open(device, s_small); // sealed segments are trusted by index at open
         Assert.Throws<LogCorruptionException>(() => LogReading.ReadAll(reopened));
+    }
+
+    /// <summary>
+    /// Found by bit-rot seed 136961762: the first frame's sequence flipped from 1 to 0 while the log was open made the
+    /// header scan that finds a read's start skip it as "older than wanted", so the read served nothing and reported
+    /// nothing. Every header a scan passes must now carry the next expected sequence.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 1)] // the damaged frame is where the read starts
+    [InlineData(0, 3)] // the damaged frame is skipped on the way to the start
+    [InlineData(1, 3)]
+    public async Task Read_SequenceBitFlippedWhileOpen_ThrowsCorruptionNeverServesNothing(int damagedFrame, ulong startSequence)
+    {
+        var device = new FaultInjectingDevice();
+        using ShardLog log = ShardLog.Open(device, new ShardLogOptions());
+        for (int i = 0; i < 5; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[100]);
+        }
+        int frameBytes = FrameDescriptor.AlignedLength(1, false, 100);
+        long frameStart = SegmentDescriptor.HeaderLength + (damagedFrame * frameBytes);
+        device.FlipBit(SegmentDescriptor.FileName(1), (frameStart + FrameDescriptor.SequenceOffset) * 8);
+        Assert.Throws<LogCorruptionException>(() => LogReading.ReadAll(log, ShardLog.AtSequence(startSequence)));
+    }
+
+    [Fact]
+    public async Task AtTimestamp_SequenceBitFlippedInSkippedFrame_ThrowsCorruption()
+    {
+        var device = new FaultInjectingDevice();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        using ShardLog log = ShardLog.Open(device, new ShardLogOptions(), time);
+        for (int i = 0; i < 5; i++)
+        {
+            await log.AppendAsync("k"u8, null, new byte[100]);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        device.FlipBit(SegmentDescriptor.FileName(1), (SegmentDescriptor.HeaderLength + FrameDescriptor.SequenceOffset) * 8);
+        Assert.Throws<LogCorruptionException>(() => log.AtTimestamp(1_700_000_003_000));
     }
 
     [Fact]
