@@ -56,7 +56,6 @@ public sealed partial class ShardLog
 
     private readonly MpscRing _ring;
     private readonly ValueTaskSourcePool<AppendResult> _completions = new(MaxCompletions);
-    private readonly WriterWorkItem _writer;
 
     // Frames too long for the ring, by completion id; guarded by _oversizeLock (cold path only).
     private readonly Lock _oversizeLock = new();
@@ -123,7 +122,7 @@ public sealed partial class ShardLog
         ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
+            StartWriter();
         }
         return acknowledgement;
     }
@@ -241,7 +240,7 @@ public sealed partial class ShardLog
         ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
+            StartWriter();
         }
         return acknowledgement;
     }
@@ -257,28 +256,6 @@ public sealed partial class ShardLog
         }
         Interlocked.Add(ref _oversizeBytes, -FrameDescriptor.Align((int)FrameDescriptor.PeekLength(frame)));
         ArrayPool<byte>.Shared.Return(frame);
-    }
-
-    /// <summary>The writer: drains and commits batches until the ring is empty, then goes idle. One at a time.</summary>
-    private void RunWriter()
-    {
-        while (true)
-        {
-            int count = TakeBatch(out int bytes);
-            if (count == 0)
-            {
-                if (_ring.TryMarkConsumerIdle(_readPosition))
-                {
-                    if (Volatile.Read(ref _releaseRingWhenIdle) != 0 && _ring.TryReleaseBuffer())
-                    {
-                        _staging = []; // a closed shard's writer stopping for the last time
-                    }
-                    return;
-                }
-                continue;
-            }
-            CommitBatch(count, bytes);
-        }
     }
 
     /// <summary>
@@ -366,51 +343,6 @@ public sealed partial class ShardLog
         }
     }
 
-    /// <summary>Commits the staged batch and answers every append in it.</summary>
-    private void CommitBatch(int count, int bytes)
-    {
-        LogFailedException? error = null;
-        lock (_commitLock)
-        {
-            if (_filesClosed)
-            {
-                error = new LogFailedException("The log is closed.", null);
-            }
-            else
-            {
-                try
-                {
-                    Commit(_staging.AsSpan(0, bytes), _nextSequence, _lastTimestampMs);
-                }
-                catch (Exception e)
-                {
-                    error = FailStop(e);
-                }
-            }
-        }
-        PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
-        AppendResult[] results = _batchResults;
-        for (int i = 0; i < count; i++)
-        {
-            PooledValueTaskSource<AppendResult> source = sources[i]!;
-            sources[i] = null;
-            if (error is null)
-            {
-                source.SetResult(results[i]);
-            }
-            else
-            {
-                source.SetException(error);
-            }
-        }
-        Volatile.Write(ref _donePosition, _readPosition);
-        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
-        if (Volatile.Read(ref _commitWaiterCount) != 0)
-        {
-            CompleteCommitWaiters();
-        }
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteCommitWaiters()
     {
@@ -427,29 +359,6 @@ public sealed partial class ShardLog
                 }
             }
         }
-    }
-
-    /// <summary>Writes one batch of frames durably and makes it readable. Holds _commitLock.</summary>
-    private void Commit(ReadOnlySpan<byte> frames, ulong nextSequence, long lastTimestamp)
-    {
-        ThrowIfFailed();
-        ulong firstSequence = BinaryPrimitives.ReadUInt64LittleEndian(frames[FrameDescriptor.SequenceOffset..]);
-        long now = NowMs();
-        Segment? segment = _active;
-        if (segment is null || ShouldRoll(segment, frames.Length, now))
-        {
-            segment = Roll(firstSequence, now);
-        }
-
-        long start = segment.CommittedEnd;
-        segment.File.WriteAndSync(start, frames);
-        long end = start + frames.Length;
-        WriteCheckpoint(segment.BaseSequence, end, nextSequence, lastTimestamp);
-
-        AddIndexEntries(segment, frames, start);
-        segment.Publish(end, nextSequence, lastTimestamp);
-        Volatile.Write(ref _committedLastTimestampMs, lastTimestamp);
-        Volatile.Write(ref _committedNextSequence, nextSequence);
     }
 
     private bool ShouldRoll(Segment segment, int batchLength, long now)
@@ -539,11 +448,5 @@ public sealed partial class ShardLog
         {
             throw failure;
         }
-    }
-
-    /// <summary>Runs the log's writer on a pool thread; allocated once per log so that scheduling allocates nothing.</summary>
-    private sealed class WriterWorkItem(ShardLog log) : IThreadPoolWorkItem
-    {
-        public void Execute() => log.RunWriter();
     }
 }
