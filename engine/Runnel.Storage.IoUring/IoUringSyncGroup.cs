@@ -9,10 +9,11 @@ namespace Runnel.Storage.IoUring;
 /// runs them concurrently and ext4's journal folds them into shared commits; reaped together.
 /// </summary>
 /// <remarks>
-/// <para>Ring: an fsync names its file by descriptor, so any ring can carry it. Each calling thread (a commit loop)
-/// gets a ring of its own, created on its first barrier and released by the finalizer when the thread is gone, so
-/// the barrier never waits on a device ring's lock and several loops never wait on each other. More files than the
-/// ring has entries go in several submissions. Where a ring cannot be set up, each file syncs on its own.</para>
+/// <para>Ring: an fsync names its file by descriptor, so any ring can carry it. A barrier takes a ring of the group's
+/// own from a small free list (made when none is free, so there are as many as barriers ever ran at once: one per
+/// commit loop), and gives it back after; so a barrier never waits on a device ring's lock, and several loops never
+/// wait on each other. More files than a ring has entries go in several submissions. Where a ring cannot be set up,
+/// each file syncs on its own.</para>
 /// <para>Failure: as <see cref="IoUringFile.Sync"/> per file: a failed fdatasync fails that file for good (and only
 /// it); a ring that breaks mid-call fails every file of that submission, since whether their syncs ran is unknown.</para>
 /// </remarks>
@@ -21,11 +22,9 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
     /// <summary>Entries of a loop's barrier ring: the fdatasyncs one submission carries.</summary>
     internal const uint RingEntries = 256;
 
-    [ThreadStatic]
-    private static IoUringRing? s_ring;
-
-    [ThreadStatic]
-    private static bool s_ringUnavailable;
+    private readonly Lock _ringsLock = new();
+    private readonly Stack<IoUringRing> _freeRings = new();
+    private bool _ringUnavailable;
 
     private IoUringSyncGroup()
     {
@@ -35,21 +34,39 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
 
     public void SyncAll(ReadOnlySpan<IStorageFile> files, Span<Exception?> errors)
     {
-        IoUringRing? ring = ThreadRing();
-        if (ring is null)
+        int start = 0;
+        while (start < files.Length)
         {
-            SyncEachAlone(files, errors);
-            return;
-        }
-        int chunk = (int)Math.Min(ring.Entries, RingEntries);
-        for (int start = 0; start < files.Length; start += chunk)
-        {
-            int count = Math.Min(chunk, files.Length - start);
-            SyncChunk(ring, files.Slice(start, count), errors.Slice(start, count));
+            IoUringRing? ring = RentRing();
+            if (ring is null)
+            {
+                SyncEachAlone(files[start..], errors[start..]);
+                return;
+            }
+            bool healthy = true;
+            int chunk = (int)Math.Min(ring.Entries, RingEntries);
+            while (healthy && start < files.Length)
+            {
+                int count = Math.Min(chunk, files.Length - start);
+                healthy = SyncChunk(ring, files.Slice(start, count), errors.Slice(start, count));
+                start += count;
+            }
+            if (healthy)
+            {
+                lock (_ringsLock)
+                {
+                    _freeRings.Push(ring);
+                }
+            }
+            else
+            {
+                ring.Dispose(); // io_uring_enter failed: the ring's state is unknown; the next chunk takes another
+            }
         }
     }
 
-    private static void SyncChunk(IoUringRing ring, ReadOnlySpan<IStorageFile> files, Span<Exception?> errors)
+    /// <summary>One submission of fdatasyncs; false when the ring itself broke (every file of it is failed then).</summary>
+    private static bool SyncChunk(IoUringRing ring, ReadOnlySpan<IStorageFile> files, Span<Exception?> errors)
     {
         Span<IoRequest> requests = stackalloc IoRequest[files.Length];
         Span<int> results = stackalloc int[files.Length];
@@ -77,7 +94,7 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
             }
             if (count == 0)
             {
-                return;
+                return true;
             }
             try
             {
@@ -92,7 +109,7 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
                         errors[i] = ((IoUringFile)files[i]).SyncBroken(e);
                     }
                 }
-                return;
+                return false;
             }
             for (int i = 0; i < files.Length; i++)
             {
@@ -101,6 +118,7 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
                     errors[i] = ((IoUringFile)files[i]).SyncFailed(-results[slots[i]]);
                 }
             }
+            return true;
         }
         finally
         {
@@ -135,17 +153,28 @@ internal sealed class IoUringSyncGroup : IStorageSyncGroup
         }
     }
 
-    private static IoUringRing? ThreadRing()
+    private IoUringRing? RentRing()
     {
-        if (s_ring is { } ring)
+        lock (_ringsLock)
         {
+            if (_freeRings.TryPop(out IoUringRing? free))
+            {
+                return free;
+            }
+            if (_ringUnavailable)
+            {
+                return null;
+            }
+        }
+        if (IoUringRing.TryCreate(RingEntries, out IoUringRing? ring, out _, out _))
+        {
+            _ = ring!.TrySetMaxBoundedWorkers(RingEntries); // every fdatasync of a submission at once (a default caps them at 4 x CPUs)
             return ring;
         }
-        if (s_ringUnavailable || !IoUringRing.TryCreate(RingEntries, out ring, out _, out _))
+        lock (_ringsLock)
         {
-            s_ringUnavailable = true;
-            return null;
+            _ringUnavailable = true;
         }
-        return s_ring = ring;
+        return null;
     }
 }

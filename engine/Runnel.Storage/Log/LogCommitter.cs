@@ -16,12 +16,13 @@ namespace Runnel.Storage.Log;
 /// uses the linked write + fdatasync of the log's own writer.</para>
 /// <para><b>Failure</b> is per log: a failed write or sync of one log fail-stops that log only (its batch and every
 /// later append get <see cref="LogFailedException"/>); the other logs of the round commit.</para>
-/// <para><b>Threads</b>: each loop is a dedicated background thread, started by the first log that needs it and
-/// parked on a semaphore while no log is ready, so blocking I/O never holds thread-pool threads. A log belongs to
-/// one loop, so one writer at a time per log (ADR 0004) holds. <see cref="Shared"/> is the process-wide default
-/// (one loop per core); a committer made with the constructor is disposed after the logs that use it.</para>
+/// <para><b>Threads</b>: a loop is a thread-pool work item that runs while any of its logs has records and returns
+/// its thread when none has, so the blocking I/O of all the logs holds at most <see cref="LoopCount"/> pool threads
+/// (a writer per log held one per busy log). A log belongs to one loop, so one writer at a time per log (ADR 0004)
+/// holds. <see cref="Shared"/> is the process-wide default (one loop per core); a committer owns no thread or
+/// handle while idle, so it needs no disposal.</para>
 /// </remarks>
-public sealed class LogCommitter : IDisposable
+public sealed class LogCommitter
 {
     /// <summary>The most loops a committer may have.</summary>
     public const int MaxLoops = 256;
@@ -39,7 +40,7 @@ public sealed class LogCommitter : IDisposable
         _loops = new CommitLoop[loops];
         for (int i = 0; i < loops; i++)
         {
-            _loops[i] = new CommitLoop(i);
+            _loops[i] = new CommitLoop();
         }
     }
 
@@ -51,13 +52,4 @@ public sealed class LogCommitter : IDisposable
 
     /// <summary>The loop a newly opened log commits on: round-robin, so logs spread evenly.</summary>
     internal CommitLoop Assign() => _loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length)];
-
-    /// <summary>Stops the loops once their logs are idle. Dispose the logs that use the committer first.</summary>
-    public void Dispose()
-    {
-        foreach (CommitLoop loop in _loops)
-        {
-            loop.Dispose();
-        }
-    }
 }

@@ -159,7 +159,7 @@ public static class ShardScaling
         var counter = new SyncCounter();
         var devices = new SyncCountingDevice[shardCount];
         var logs = new ShardLog[shardCount];
-        using LogCommitter? committer = writers == 0 ? null : new LogCommitter(writers);
+        LogCommitter? committer = writers == 0 ? null : new LogCommitter(writers);
         var options = new ShardLogOptions { Committer = committer };
         try
         {

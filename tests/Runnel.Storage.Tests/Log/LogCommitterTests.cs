@@ -12,7 +12,7 @@ public sealed class LogCommitterTests
     [Fact]
     public async Task Round_ManyLogsReadyTogether_OneBarrierForTheirSegmentsAndOneForTheirCheckpoints()
     {
-        using var committer = new LogCommitter(1);
+        var committer = new LogCommitter(1);
         var options = new ShardLogOptions { Committer = committer };
         using var gated = new GatedDevice();
         using ShardLog blocker = ShardLog.Open(gated, options);
@@ -59,7 +59,7 @@ public sealed class LogCommitterTests
     [Fact]
     public async Task Round_OneLogsSyncFails_OthersAcknowledgedAndOnlyThatLogFailStops()
     {
-        using var committer = new LogCommitter(1);
+        var committer = new LogCommitter(1);
         var options = new ShardLogOptions { Committer = committer };
         using var gated = new GatedDevice();
         using ShardLog blocker = ShardLog.Open(gated, options);
@@ -96,7 +96,7 @@ public sealed class LogCommitterTests
     [Fact]
     public async Task Dispose_LogQueuedBehindAHeldRound_WaitsForItsAppendsThenRefusesNewOnes()
     {
-        using var committer = new LogCommitter(1);
+        var committer = new LogCommitter(1);
         var options = new ShardLogOptions { Committer = committer };
         using var gated = new GatedDevice();
         using ShardLog blocker = ShardLog.Open(gated, options);
@@ -122,7 +122,7 @@ public sealed class LogCommitterTests
     [Fact]
     public async Task ReleaseAppendBuffer_LogQueuedBehindAHeldRound_BufferGoesWhenTheLoopLetsItGo()
     {
-        using var committer = new LogCommitter(1);
+        var committer = new LogCommitter(1);
         var options = new ShardLogOptions { Committer = committer };
         using var gated = new GatedDevice();
         using ShardLog blocker = ShardLog.Open(gated, options);
@@ -159,7 +159,7 @@ public sealed class LogCommitterTests
     [Property(MaxTest = 40)]
     public bool Appends_AnyInterleavingAcrossLogs_EachLogGapFreeInIssueOrder((byte Log, ushort Size)[] operations)
     {
-        using var committer = new LogCommitter(2);
+        var committer = new LogCommitter(2);
         var group = new BatchSyncDevice.Group();
         var options = new ShardLogOptions { Committer = committer };
         ShardLog[] logs = [.. Enumerable.Range(0, 5).Select(i => ShardLog.Open(i % 2 == 0 ? new BatchSyncDevice(group) : new MemoryDevice(), options))];
