@@ -20,6 +20,7 @@ public sealed partial class ShardLog
     private int _roundBytes;
     private LogFailedException? _roundError;
     private bool _roundLocked;
+    private bool _roundPublished;
     private Segment? _roundSegment;
     private long _roundStart;
     private ulong _roundGeneration;
@@ -45,6 +46,7 @@ public sealed partial class ShardLog
     {
         _roundCount = TakeBatch(out _roundBytes);
         _roundError = null;
+        _roundPublished = false;
         return _roundCount > 0;
     }
 
@@ -128,6 +130,7 @@ public sealed partial class ShardLog
         segment.Publish(end, _nextSequence, _lastTimestampMs);
         Volatile.Write(ref _committedLastTimestampMs, _lastTimestampMs);
         Volatile.Write(ref _committedNextSequence, _nextSequence);
+        _roundPublished = true;
     }
 
     /// <summary>Releases the commit lock and answers every append of the batch (acknowledged, or failed with the round's error).</summary>
@@ -138,7 +141,9 @@ public sealed partial class ShardLog
             _roundLocked = false;
             _commitLock.Exit();
         }
-        LogFailedException? error = _roundError;
+        // A round cut short by an unexpected exception never acknowledges a batch it did not make durable.
+        LogFailedException? error = _roundError
+            ?? (_roundPublished ? null : FailStop(new InvalidOperationException("The commit round ended before the batch was durable.")));
         int count = _roundCount;
         PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
         AppendResult[] results = _batchResults;
