@@ -31,11 +31,12 @@ namespace Runnel.Storage.Log;
 /// <see cref="AppendedNextSequence"/> counts records the writer has taken, not records still in the ring. The price
 /// is a second checksum pass (the producer's, over the id, is thrown away) and one copy into the writer's staging
 /// buffer, which also frees ring space before the fdatasync rather than after it.</para>
-/// <para><b>Writer</b> (a thread-pool work item, at most one running, handed over through the ring's consumer-idle
-/// handshake): take every published record up to the first unpublished one (at most a ring's worth), copy and seal
-/// the frames into the staging buffer, release the ring space, commit under the commit lock, complete the batch's
-/// completions (continuations run on the pool, never on the writer), advance the done position, wake
-/// <see cref="WhenCommittedAsync"/> waiters; when the ring is empty, mark itself idle and return.</para>
+/// <para><b>Writer</b> (the log's commit loop, <see cref="LogCommitter"/>, or without one a pool work item of the log's
+/// own; at most one at a time, handed over through the ring's consumer-idle handshake; see ShardLog.Commit.cs): take
+/// every published record up to the first unpublished one (at most a ring's worth), copy and seal the frames into the
+/// staging buffer, release the ring space, commit under the commit lock (with the other logs of the round), complete
+/// the batch's completions (continuations run on the pool, never on the writer), advance the done position, wake
+/// <see cref="WhenCommittedAsync"/> waiters; when the ring is empty, mark itself idle.</para>
 /// <para><b>Fences.</b> Ring: see <see cref="MpscRing"/>. The writer's fields (<c>_readPosition</c>,
 /// <c>_staging</c>, the batch arrays, <c>_nextSequence</c>, <c>_lastTimestampMs</c>) are touched by one writer at a
 /// time; the hand-over is the ring's <c>ConsumerIdle</c> compare-and-swap (full fence) plus the thread-pool queue.
