@@ -111,6 +111,56 @@ public sealed unsafe partial class IoUringFile : IStorageFile
         Run([IoRequest.DataSync(lease.Fd)]);
     }
 
+    /// <summary>Every io_uring file syncs with the others in one submission (see <see cref="IoUringSyncGroup"/>).</summary>
+    public IStorageSyncGroup SyncGroup => IoUringSyncGroup.Instance;
+
+    /// <summary>
+    /// For a batch sync: holds a reference on the handle (until <see cref="ReleaseSyncLease"/>) and gives its
+    /// descriptor; false, with the exception its own <see cref="Sync"/> would throw, when the file is failed or closed.
+    /// </summary>
+    internal bool TryLeaseForSync(out int fd, out Exception? refused)
+    {
+        fd = -1;
+        int errno = Volatile.Read(ref _syncFailedErrno);
+        if (errno != 0)
+        {
+            refused = SyncFailedException(errno);
+            return false;
+        }
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException e)
+        {
+            refused = e;
+            return false;
+        }
+        fd = (int)_handle.DangerousGetHandle();
+        refused = null;
+        return true;
+    }
+
+    /// <summary>Drops the reference <see cref="TryLeaseForSync"/> took.</summary>
+    internal void ReleaseSyncLease() => _handle.DangerousRelease();
+
+    /// <summary>A batch fdatasync of this file failed: the file is failed for good, as after a failed <see cref="Sync"/>.</summary>
+    internal StorageIOException SyncFailed(int errno)
+    {
+        _ = Interlocked.CompareExchange(ref _syncFailedErrno, errno, 0);
+        return new StorageIOException(
+            $"fdatasync of {Name} failed (errno {errno}); nothing written since the last successful sync is known to be durable.",
+            Name, errno);
+    }
+
+    /// <summary>The ring broke during a batch sync: whether this file's fdatasync ran is unknown, so it is failed.</summary>
+    internal StorageIOException SyncBroken(StorageIOException cause)
+    {
+        _ = Interlocked.CompareExchange(ref _syncFailedErrno, cause.Errno == 0 ? 5 : cause.Errno, 0);
+        return cause;
+    }
+
     public void SetLength(long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -219,7 +269,9 @@ public sealed unsafe partial class IoUringFile : IStorageFile
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     [DoesNotReturn]
-    private void ThrowSyncFailed(int errno) => throw new StorageIOException(
+    private void ThrowSyncFailed(int errno) => throw SyncFailedException(errno);
+
+    private StorageIOException SyncFailedException(int errno) => new(
         $"{Name} is failed: an earlier fdatasync failed (errno {errno}), so no later write or sync can be trusted.", Name, errno);
 
     /// <summary>pread until <paramref name="count"/> bytes or the end of the file (or the first short read, for O_DIRECT).</summary>

@@ -44,7 +44,7 @@ public class ShardScalingTests
         Assert.Equal(1_250, point.SyncsPerSecond);
         Assert.Equal(0.25, point.SyncsPerRecord);
         Assert.Equal(8, point.RecordsPerCommit); // 2,500 commits of 2 syncs each
-        Assert.Equal("| 16 | 64 | 5,000 | 1,250 | 0.250 | 8.0 | 1.50 ms | 9.00 ms |", ShardScaling.Row(point));
+        Assert.Equal("| 16 | 64 | 5,000 | 1,250 | 0.250 | 8.0 | 0 | 1.50 ms | 9.00 ms |", ShardScaling.Row(point));
     }
 
     [Theory]

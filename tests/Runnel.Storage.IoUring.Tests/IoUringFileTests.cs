@@ -107,6 +107,83 @@ public sealed class IoUringFileTests : IDisposable
     }
 
     [Fact]
+    public void SyncBatch_OneFileFailsAndOneIsClosed_OthersSyncAndOnlyTheFailedOneStaysFailed()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(_directory.Path, "fifo")))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        using var other = new IoUringDevice(Path.Combine(_directory.Path, "other"), new IoUringDeviceOptions { Direct = true });
+        using IStorageFile a = device.OpenFile("a", create: true);
+        using IStorageFile fifo = device.OpenFile("fifo", create: false);
+        using IStorageFile b = other.OpenFile("b", create: true);
+        IStorageFile closed = device.OpenFile("closed", create: true);
+        closed.Dispose();
+        a.Write(0, "aaa"u8);
+        b.Write(0, "bbb"u8);
+        var batch = new StorageSyncBatch();
+        batch.Add(a);
+        batch.Add(fifo);
+        batch.Add(closed);
+        batch.Add(b);
+
+        batch.SyncAll();
+
+        Assert.Null(batch.ErrorAt(0));
+        Assert.Equal(LibC.Einval, Assert.IsType<StorageIOException>(batch.ErrorAt(1)).Errno);
+        Assert.IsType<ObjectDisposedException>(batch.ErrorAt(2));
+        Assert.Null(batch.ErrorAt(3));
+        // As after its own failed Sync: the failed file never succeeds again; the others go on.
+        Assert.Equal(LibC.Einval, Assert.Throws<StorageIOException>(fifo.Sync).Errno);
+        a.Sync();
+        b.WriteAndSync(3, "b"u8);
+    }
+
+    [Fact]
+    public void SyncBatch_MoreFilesThanTheRingHasEntries_EverySyncRuns()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        var files = new List<IStorageFile>();
+        try
+        {
+            var batch = new StorageSyncBatch();
+            for (int i = 0; i < IoUringSyncGroup.RingEntries + 44; i++)
+            {
+                IStorageFile file = device.OpenFile($"f{i}", create: true);
+                files.Add(file);
+                file.Write(0, [(byte)i]);
+                batch.Add(file);
+            }
+
+            batch.SyncAll();
+
+            for (int i = 0; i < files.Count; i++)
+            {
+                Assert.Null(batch.ErrorAt(i));
+            }
+        }
+        finally
+        {
+            foreach (IStorageFile file in files)
+            {
+                file.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void RingSubmit_UnalignedDirectWrite_CompletesWithEinval()
     {
         if (!IoUringTestEnvironment.IsAvailable)

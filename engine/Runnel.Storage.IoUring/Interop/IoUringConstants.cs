@@ -30,6 +30,9 @@ internal static class IoUringConstants
     /// <summary><c>io_uring_register</c> opcode that reports which operations the kernel supports.</summary>
     public const uint RegisterProbe = 8;
 
+    /// <summary>IORING_REGISTER_IOWQ_MAX_WORKERS (Linux 5.15): caps of the ring's async workers, bounded and unbounded.</summary>
+    public const uint RegisterIowqMaxWorkers = 19;
+
     /// <summary><c>IO_URING_OP_SUPPORTED</c> in <c>struct io_uring_probe_op.flags</c>.</summary>
     public const ushort ProbeOpSupported = 1;
 }

@@ -228,6 +228,23 @@ internal sealed unsafe class IoUringRing : IDisposable
         }
     }
 
+    /// <summary>
+    /// Raises the cap on the ring's async (io-wq) workers for bounded work such as fsync (the kernel's default is
+    /// min(entries, 4 x CPUs)), so that a submission of many fdatasyncs runs them all at once. False when the kernel
+    /// (before 5.15) does not support it; the ring works as before then.
+    /// </summary>
+    public bool TrySetMaxBoundedWorkers(uint workers)
+    {
+        uint* counts = stackalloc uint[2];
+        counts[0] = workers;
+        counts[1] = 0; // unbounded: unchanged
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return LibC.Syscall(IoUringConstants.SysIoUringRegister, _ringFd, (nint)IoUringConstants.RegisterIowqMaxWorkers, (nint)counts, 2, 0, 0) >= 0;
+        }
+    }
+
     /// <summary>Whether the kernel supports <paramref name="opcode"/> (<c>IORING_REGISTER_PROBE</c>, Linux 5.6).</summary>
     public bool SupportsOpcode(byte opcode)
     {

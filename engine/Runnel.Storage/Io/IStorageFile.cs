@@ -36,4 +36,11 @@ public interface IStorageFile : IDisposable
 
     /// <summary>Cuts or extends the file (recovery cuts torn tails with it); durable after <see cref="Sync"/>.</summary>
     void SetLength(long length);
+
+    /// <summary>
+    /// The group that can sync this file together with others in one barrier (io_uring: one submission of many
+    /// fdatasyncs), or null when the file syncs alone (the default; the power-loss model's files do, so that each
+    /// file's own sync is what it models). See <see cref="StorageSyncBatch"/>.
+    /// </summary>
+    IStorageSyncGroup? SyncGroup => null;
 }

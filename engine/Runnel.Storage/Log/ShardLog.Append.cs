@@ -31,11 +31,12 @@ namespace Runnel.Storage.Log;
 /// <see cref="AppendedNextSequence"/> counts records the writer has taken, not records still in the ring. The price
 /// is a second checksum pass (the producer's, over the id, is thrown away) and one copy into the writer's staging
 /// buffer, which also frees ring space before the fdatasync rather than after it.</para>
-/// <para><b>Writer</b> (a thread-pool work item, at most one running, handed over through the ring's consumer-idle
-/// handshake): take every published record up to the first unpublished one (at most a ring's worth), copy and seal
-/// the frames into the staging buffer, release the ring space, commit under the commit lock, complete the batch's
-/// completions (continuations run on the pool, never on the writer), advance the done position, wake
-/// <see cref="WhenCommittedAsync"/> waiters; when the ring is empty, mark itself idle and return.</para>
+/// <para><b>Writer</b> (the log's commit loop, <see cref="LogCommitter"/>, or without one a pool work item of the log's
+/// own; at most one at a time, handed over through the ring's consumer-idle handshake; see ShardLog.Commit.cs): take
+/// every published record up to the first unpublished one (at most a ring's worth), copy and seal the frames into the
+/// staging buffer, release the ring space, commit under the commit lock (with the other logs of the round), complete
+/// the batch's completions (continuations run on the pool, never on the writer), advance the done position, wake
+/// <see cref="WhenCommittedAsync"/> waiters; when the ring is empty, mark itself idle.</para>
 /// <para><b>Fences.</b> Ring: see <see cref="MpscRing"/>. The writer's fields (<c>_readPosition</c>,
 /// <c>_staging</c>, the batch arrays, <c>_nextSequence</c>, <c>_lastTimestampMs</c>) are touched by one writer at a
 /// time; the hand-over is the ring's <c>ConsumerIdle</c> compare-and-swap (full fence) plus the thread-pool queue.
@@ -56,7 +57,6 @@ public sealed partial class ShardLog
 
     private readonly MpscRing _ring;
     private readonly ValueTaskSourcePool<AppendResult> _completions = new(MaxCompletions);
-    private readonly WriterWorkItem _writer;
 
     // Frames too long for the ring, by completion id; guarded by _oversizeLock (cold path only).
     private readonly Lock _oversizeLock = new();
@@ -148,7 +148,7 @@ public sealed partial class ShardLog
         acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
+            StartWriter();
         }
         return true;
     }
@@ -266,7 +266,7 @@ public sealed partial class ShardLog
         ValueTask<AppendResult> acknowledgement = completion.AsValueTask();
         if (_ring.Publish(claim))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_writer, preferLocal: false);
+            StartWriter();
         }
         return acknowledgement;
     }
@@ -282,28 +282,6 @@ public sealed partial class ShardLog
         }
         Interlocked.Add(ref _oversizeBytes, -FrameDescriptor.Align((int)FrameDescriptor.PeekLength(frame)));
         ArrayPool<byte>.Shared.Return(frame);
-    }
-
-    /// <summary>The writer: drains and commits batches until the ring is empty, then goes idle. One at a time.</summary>
-    private void RunWriter()
-    {
-        while (true)
-        {
-            int count = TakeBatch(out int bytes);
-            if (count == 0)
-            {
-                if (_ring.TryMarkConsumerIdle(_readPosition))
-                {
-                    if (Volatile.Read(ref _releaseRingWhenIdle) != 0 && _ring.TryReleaseBuffer())
-                    {
-                        _staging = []; // a closed shard's writer stopping for the last time
-                    }
-                    return;
-                }
-                continue;
-            }
-            CommitBatch(count, bytes);
-        }
     }
 
     /// <summary>
@@ -391,51 +369,6 @@ public sealed partial class ShardLog
         }
     }
 
-    /// <summary>Commits the staged batch and answers every append in it.</summary>
-    private void CommitBatch(int count, int bytes)
-    {
-        LogFailedException? error = null;
-        lock (_commitLock)
-        {
-            if (_filesClosed)
-            {
-                error = new LogFailedException("The log is closed.", null);
-            }
-            else
-            {
-                try
-                {
-                    Commit(_staging.AsSpan(0, bytes), _nextSequence, _lastTimestampMs);
-                }
-                catch (Exception e)
-                {
-                    error = FailStop(e);
-                }
-            }
-        }
-        PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
-        AppendResult[] results = _batchResults;
-        for (int i = 0; i < count; i++)
-        {
-            PooledValueTaskSource<AppendResult> source = sources[i]!;
-            sources[i] = null;
-            if (error is null)
-            {
-                source.SetResult(results[i]);
-            }
-            else
-            {
-                source.SetException(error);
-            }
-        }
-        Volatile.Write(ref _donePosition, _readPosition);
-        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
-        if (Volatile.Read(ref _commitWaiterCount) != 0)
-        {
-            CompleteCommitWaiters();
-        }
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteCommitWaiters()
     {
@@ -452,29 +385,6 @@ public sealed partial class ShardLog
                 }
             }
         }
-    }
-
-    /// <summary>Writes one batch of frames durably and makes it readable. Holds _commitLock.</summary>
-    private void Commit(ReadOnlySpan<byte> frames, ulong nextSequence, long lastTimestamp)
-    {
-        ThrowIfFailed();
-        ulong firstSequence = BinaryPrimitives.ReadUInt64LittleEndian(frames[FrameDescriptor.SequenceOffset..]);
-        long now = NowMs();
-        Segment? segment = _active;
-        if (segment is null || ShouldRoll(segment, frames.Length, now))
-        {
-            segment = Roll(firstSequence, now);
-        }
-
-        long start = segment.CommittedEnd;
-        segment.File.WriteAndSync(start, frames);
-        long end = start + frames.Length;
-        WriteCheckpoint(segment.BaseSequence, end, nextSequence, lastTimestamp);
-
-        AddIndexEntries(segment, frames, start);
-        segment.Publish(end, nextSequence, lastTimestamp);
-        Volatile.Write(ref _committedLastTimestampMs, lastTimestamp);
-        Volatile.Write(ref _committedNextSequence, nextSequence);
     }
 
     private bool ShouldRoll(Segment segment, int batchLength, long now)
@@ -564,11 +474,5 @@ public sealed partial class ShardLog
         {
             throw failure;
         }
-    }
-
-    /// <summary>Runs the log's writer on a pool thread; allocated once per log so that scheduling allocates nothing.</summary>
-    private sealed class WriterWorkItem(ShardLog log) : IThreadPoolWorkItem
-    {
-        public void Execute() => log.RunWriter();
     }
 }

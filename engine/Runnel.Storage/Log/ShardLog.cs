@@ -48,7 +48,8 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
         _options = options;
         _time = time;
         _ring = new MpscRing(RingCapacity(options), RingFullPolicy.Reject);
-        _writer = new WriterWorkItem(this);
+        _loop = options.Committer?.Assign();
+        _writer = _loop is null ? new WriterWorkItem(this) : null;
     }
 
     /// <summary>Opens and recovers the log stored on <paramref name="device"/> (an empty device makes a new log).</summary>
@@ -179,13 +180,27 @@ public sealed partial class ShardLog : ILogAppender, IDisposable
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void WriteCheckpoint(ulong segmentBase, long committedPosition, ulong nextSequence, long lastTimestampMs)
+        => _checkpointGeneration = WriteCheckpointSlot(segmentBase, committedPosition, nextSequence, lastTimestampMs, sync: true);
+
+    /// <summary>
+    /// Writes the next checkpoint slot (and syncs it when <paramref name="sync"/> is set) and returns its generation;
+    /// the caller makes it the current one once it is durable.
+    /// </summary>
+    private ulong WriteCheckpointSlot(ulong segmentBase, long committedPosition, ulong nextSequence, long lastTimestampMs, bool sync)
     {
         ulong generation = _checkpointGeneration + 1;
         Span<byte> slot = stackalloc byte[CheckpointDescriptor.SlotLength];
         CheckpointDescriptor.Write(slot, new Checkpoint(generation, segmentBase, committedPosition, nextSequence, lastTimestampMs));
         IStorageFile file = _checkpointFile!;
-        file.WriteAndSync(CheckpointDescriptor.SlotOffset(generation), slot);
-        _checkpointGeneration = generation;
+        if (sync)
+        {
+            file.WriteAndSync(CheckpointDescriptor.SlotOffset(generation), slot);
+        }
+        else
+        {
+            file.Write(CheckpointDescriptor.SlotOffset(generation), slot);
+        }
+        return generation;
     }
 
     /// <summary>Writes a sealed segment's index file (temporary name, sync, rename, directory sync) and seals it.</summary>

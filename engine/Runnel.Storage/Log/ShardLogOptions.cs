@@ -21,6 +21,13 @@ public sealed record ShardLogOptions
     /// <summary>An identifier written into segment headers (the shard index), for people reading files.</summary>
     public uint LogId { get; init; }
 
+    /// <summary>
+    /// The commit loops the log's appends are committed by, together with other logs' (default
+    /// <see cref="LogCommitter.Shared"/>: one loop per core); null gives the log a writer of its own on the thread
+    /// pool, which commits it alone.
+    /// </summary>
+    public LogCommitter? Committer { get; init; } = LogCommitter.Shared;
+
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> on a bad one.</summary>
     public void Validate()
     {

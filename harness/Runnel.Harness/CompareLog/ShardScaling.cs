@@ -16,8 +16,13 @@ public sealed record ShardScalingPoint(
     double Seconds,
     long Syncs,
     double? P50Microseconds,
-    double? P99Microseconds)
+    double? P99Microseconds,
+    long Barriers = 0,
+    int Writers = 0)
 {
+    /// <summary>Batch barriers per second (one submission syncing several shards' files; 0 when every sync ran alone).</summary>
+    public double BarriersPerSecond => Seconds > 0 ? Barriers / Seconds : 0;
+
     /// <summary>Durable acknowledgements per second.</summary>
     public double RecordsPerSecond => Seconds > 0 ? Records / Seconds : 0;
 
@@ -52,10 +57,11 @@ public static class ShardScaling
         var device = new Option<string>("--device") { Description = "storage device", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var dir = new Option<string>("--dir") { Description = "data path (a temporary directory under it is deleted at the end)", DefaultValueFactory = _ => CompareLogOptions.DefaultDataPath };
+        var writers = new Option<int>("--writers") { Description = "commit loops shared by the shard logs (0: each log commits alone on its own pool writer)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<string?>("--json") { Description = "also write the points as JSON to this file", HelpName = "FILE" };
         var command = new Command("shard-scaling", "Commit cost against shard count: 1, 16, 256, 1024 shard logs under the same producers (issue 3, item 2)")
         {
-            shards, producers, seconds, recordBytes, device, dir, json,
+            shards, producers, seconds, recordBytes, device, dir, writers, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -68,12 +74,18 @@ public static class ShardScaling
             };
             DeviceKind resolved = StorageDevices.Resolve(kind);
             int producerCount = parse.GetValue(producers);
-            Console.WriteLine($"shard-scaling: {producerCount} producers awaiting durable acks, {parse.GetValue(recordBytes)} B records, device {resolved}");
+            int writerCount = parse.GetValue(writers);
+            if (writerCount is < 0 or > LogCommitter.MaxLoops)
+            {
+                throw new ArgumentException($"--writers {writerCount}: give 0 (a writer per log) to {LogCommitter.MaxLoops} commit loops.");
+            }
+            Console.WriteLine($"shard-scaling: {producerCount} producers awaiting durable acks, {parse.GetValue(recordBytes)} B records, device {resolved}, " +
+                (writerCount == 0 ? "a writer per log" : $"{writerCount} shared commit loops"));
             Console.WriteLine(Header);
             var points = new List<ShardScalingPoint>();
             foreach (int count in counts)
             {
-                ShardScalingPoint point = await MeasureAsync(count, producerCount, parse.GetValue(recordBytes),
+                ShardScalingPoint point = await MeasureAsync(count, producerCount, writerCount, parse.GetValue(recordBytes),
                     TimeSpan.FromSeconds(parse.GetValue(seconds)), resolved, parse.GetValue(dir)!, cancellation).ConfigureAwait(false);
                 points.Add(point);
                 Console.WriteLine(Row(point));
@@ -89,11 +101,11 @@ public static class ShardScaling
     }
 
     /// <summary>The table's header line.</summary>
-    public const string Header = "| shards | producers | records/s | fdatasync/s | fdatasync/record | records/commit | p50 ack | p99 ack |\n|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| shards | producers | records/s | fdatasync/s | fdatasync/record | records/commit | barriers/s | p50 ack | p99 ack |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     /// <summary>One Markdown table row.</summary>
     public static string Row(ShardScalingPoint p) => string.Create(CultureInfo.InvariantCulture,
-        $"| {p.Shards} | {p.Producers} | {p.RecordsPerSecond:N0} | {p.SyncsPerSecond:N0} | {p.SyncsPerRecord:F3} | {p.RecordsPerCommit:F1} | {Ms(p.P50Microseconds)} | {Ms(p.P99Microseconds)} |");
+        $"| {p.Shards} | {p.Producers} | {p.RecordsPerSecond:N0} | {p.SyncsPerSecond:N0} | {p.SyncsPerRecord:F3} | {p.RecordsPerCommit:F1} | {p.BarriersPerSecond:N0} | {Ms(p.P50Microseconds)} | {Ms(p.P99Microseconds)} |");
 
     /// <summary>Parses "1,16,256" into shard counts (each 1..4096).</summary>
     public static int[] ParseCounts(string text)
@@ -128,6 +140,9 @@ public static class ShardScaling
                 fdatasyncs_s = p.SyncsPerSecond,
                 fdatasyncs_per_record = p.SyncsPerRecord,
                 records_per_commit = p.RecordsPerCommit,
+                barriers = p.Barriers,
+                barriers_s = p.BarriersPerSecond,
+                writers = p.Writers,
                 p50_us = p.P50Microseconds,
                 p99_us = p.P99Microseconds,
             }),
@@ -137,19 +152,21 @@ public static class ShardScaling
         => microseconds is { } us ? string.Create(CultureInfo.InvariantCulture, $"{us / 1000:F2} ms") : "-";
 
     private static async Task<ShardScalingPoint> MeasureAsync(
-        int shardCount, int producers, int recordBytes, TimeSpan duration, DeviceKind kind, string dataPath, CancellationToken cancellation)
+        int shardCount, int producers, int writers, int recordBytes, TimeSpan duration, DeviceKind kind, string dataPath, CancellationToken cancellation)
     {
         string root = Path.Combine(dataPath, $"shard-scaling-{Environment.ProcessId}-{shardCount}");
         Directory.CreateDirectory(root);
         var counter = new SyncCounter();
         var devices = new SyncCountingDevice[shardCount];
         var logs = new ShardLog[shardCount];
+        LogCommitter? committer = writers == 0 ? null : new LogCommitter(writers);
+        var options = new ShardLogOptions { Committer = committer };
         try
         {
             for (int i = 0; i < shardCount; i++)
             {
                 devices[i] = new SyncCountingDevice(StorageDevices.Create(Path.Combine(root, $"shard-{i:D4}"), kind), counter);
-                logs[i] = ShardLog.Open(devices[i]);
+                logs[i] = ShardLog.Open(devices[i], options);
             }
             byte[] data = new byte[recordBytes];
             Random.Shared.NextBytes(data);
@@ -158,12 +175,13 @@ public static class ShardScaling
             await RunProducersAsync(logs, producers, data, TimeSpan.FromSeconds(1), histogram: null, cancellation).ConfigureAwait(false);
             var histogram = new LatencyHistogram();
             long syncsBefore = counter.Count;
+            long barriersBefore = counter.Barriers;
             long start = Stopwatch.GetTimestamp();
             long records = await RunProducersAsync(logs, producers, data, duration, histogram, cancellation).ConfigureAwait(false);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             long syncs = counter.Count - syncsBefore;
             return new ShardScalingPoint(shardCount, producers, records, seconds, syncs,
-                histogram.PercentileMicroseconds(50), histogram.PercentileMicroseconds(99));
+                histogram.PercentileMicroseconds(50), histogram.PercentileMicroseconds(99), counter.Barriers - barriersBefore, writers);
         }
         finally
         {

@@ -65,15 +65,77 @@ public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter
 
         public void SetLength(long length) => file.SetLength(length);
 
+        // Batch syncs go through a counting wrapper of the inner file's group, so they are counted too.
+        public IStorageSyncGroup? SyncGroup { get; } = file.SyncGroup is { } group ? counter.Wrap(group) : null;
+
+        public bool IsSegment => _segment;
+
+        public IStorageFile Inner => file;
+
         public void Dispose() => file.Dispose();
+    }
+
+    /// <summary>Counts each file of a batch sync as one fdatasync (a segment's as a group commit), and the batch as one barrier.</summary>
+    internal sealed class CountingGroup(IStorageSyncGroup inner, SyncCounter counter) : IStorageSyncGroup
+    {
+        public void SyncAll(ReadOnlySpan<IStorageFile> files, Span<Exception?> errors)
+        {
+            IStorageFile[] unwrapped = System.Buffers.ArrayPool<IStorageFile>.Shared.Rent(files.Length);
+            try
+            {
+                counter.AddBarrier();
+                for (int i = 0; i < files.Length; i++)
+                {
+                    var counting = (CountingFile)files[i];
+                    counter.Add();
+                    if (counting.IsSegment)
+                    {
+                        counter.AddCommit();
+                    }
+                    unwrapped[i] = counting.Inner;
+                }
+                inner.SyncAll(unwrapped.AsSpan(0, files.Length), errors);
+            }
+            finally
+            {
+                Array.Clear(unwrapped, 0, files.Length);
+                System.Buffers.ArrayPool<IStorageFile>.Shared.Return(unwrapped);
+            }
+        }
     }
 }
 
-/// <summary>A thread-safe count of fdatasync-equivalent calls, and of group commits (segment WriteAndSyncs) among them.</summary>
+/// <summary>
+/// A thread-safe count of fdatasync-equivalent calls, of group commits (segment syncs) among them, and of batch
+/// barriers (one submission syncing several files, see <see cref="IStorageSyncGroup"/>).
+/// </summary>
 public sealed class SyncCounter
 {
+    private readonly Lock _groupsLock = new();
+    private readonly Dictionary<IStorageSyncGroup, IStorageSyncGroup> _groups = new(ReferenceEqualityComparer.Instance);
     private long _count;
     private long _commits;
+    private long _barriers;
+
+    /// <summary>The batch barriers counted so far (each also counts its files as fdatasyncs).</summary>
+    public long Barriers => Volatile.Read(ref _barriers);
+
+    /// <summary>Counts one batch barrier.</summary>
+    public void AddBarrier() => Interlocked.Increment(ref _barriers);
+
+    /// <summary>The counting wrapper of <paramref name="group"/>: one per inner group, so files that sync together still do.</summary>
+    internal IStorageSyncGroup Wrap(IStorageSyncGroup group)
+    {
+        lock (_groupsLock)
+        {
+            if (!_groups.TryGetValue(group, out IStorageSyncGroup? wrapper))
+            {
+                wrapper = new SyncCountingDevice.CountingGroup(group, this);
+                _groups.Add(group, wrapper);
+            }
+            return wrapper;
+        }
+    }
 
     /// <summary>The calls counted so far.</summary>
     public long Count => Volatile.Read(ref _count);

@@ -59,6 +59,49 @@ public class AppendAllocationTests(ITestOutputHelper output)
         Assert.True(totalPerAppend < 1, $"all threads allocated {totalPerAppend:F3} B per append");
     }
 
+    [Fact]
+    [SuppressMessage("Reliability", "CA2012", Justification = "Each stored ValueTask is awaited exactly once, in the second loop.")]
+    public async Task AppendAsync_ManyLogsOnOneCommitLoop_AllocatesNothingPerAppend()
+    {
+        // Rounds of several logs: the barrier path (a sync batch over every log's segment, then checkpoint).
+        var options = s_options with { Committer = new LogCommitter(1) };
+        ShardLog[] logs = [.. Enumerable.Range(0, 8).Select(_ => ShardLog.Open(new DiscardingDevice(), options))];
+        try
+        {
+            var inFlight = new ValueTask<AppendResult>[InFlight];
+            async Task RunAsync(int appends)
+            {
+                for (int done = 0; done < appends; done += inFlight.Length)
+                {
+                    for (int i = 0; i < inFlight.Length; i++)
+                    {
+                        inFlight[i] = logs[i % logs.Length].AppendAsync(s_key, null, s_data);
+                    }
+                    for (int i = 0; i < inFlight.Length; i++)
+                    {
+                        await inFlight[i].ConfigureAwait(false);
+                    }
+                }
+            }
+            await RunAsync(Appends / 5);
+
+            long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
+            await RunAsync(Appends);
+            long totalBytes = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
+
+            double totalPerAppend = (double)totalBytes / Appends;
+            output.WriteLine($"8 logs on one loop: all threads {totalBytes} B ({totalPerAppend:F3} B/append)");
+            Assert.True(totalPerAppend < 1, $"all threads allocated {totalPerAppend:F3} B per append");
+        }
+        finally
+        {
+            foreach (ShardLog log in logs)
+            {
+                log.Dispose();
+            }
+        }
+    }
+
     /// <summary>Issues appends <see cref="InFlight"/> at a time; returns the bytes the issuing thread allocated.</summary>
     [SuppressMessage("Reliability", "CA2012", Justification = "Each stored ValueTask is awaited exactly once, in the second loop.")]
     private static async Task<long> RunBatchesAsync(ShardLog log, ValueTask<AppendResult>[] inFlight, int appends)

@@ -213,6 +213,58 @@ public abstract class StorageDeviceContractTests
         }
     }
 
+    [Fact]
+    public void SyncGroup_FilesOfTwoDevices_SameGroupOrNone()
+    {
+        IStorageDevice first = CreateDevice();
+        IStorageDevice second = CreateDevice();
+        using IStorageFile a = first.OpenFile("a", create: true);
+        using IStorageFile b = first.OpenFile("b", create: true);
+        using IStorageFile c = second.OpenFile("c", create: true);
+
+        // Files of one kind of device sync together in one barrier (or each alone), whatever directory they are in.
+        Assert.Same(a.SyncGroup, b.SyncGroup);
+        Assert.Same(a.SyncGroup, c.SyncGroup);
+    }
+
+    [Fact]
+    public void SyncBatch_ManyFilesOfTwoDevices_NoErrorsAndEveryFileReadsBack()
+    {
+        IStorageDevice first = CreateDevice();
+        IStorageDevice second = CreateDevice();
+        var files = new List<IStorageFile>();
+        try
+        {
+            var batch = new StorageSyncBatch();
+            for (int i = 0; i < 40; i++)
+            {
+                IStorageFile file = (i % 2 == 0 ? first : second).OpenFile($"f{i}", create: true);
+                files.Add(file);
+                file.Write(0, Pattern(100 + i, seed: i));
+                Assert.Equal(i, batch.Add(file));
+            }
+
+            batch.SyncAll();
+
+            for (int i = 0; i < files.Count; i++)
+            {
+                Assert.Null(batch.ErrorAt(i));
+                byte[] back = new byte[100 + i];
+                Assert.Equal(back.Length, files[i].Read(0, back));
+                Assert.Equal(Pattern(100 + i, seed: i), back);
+            }
+            batch.Clear();
+            Assert.Equal(0, batch.Count);
+        }
+        finally
+        {
+            foreach (IStorageFile file in files)
+            {
+                file.Dispose();
+            }
+        }
+    }
+
     /// <summary>Deterministic non-zero bytes, so a misplaced or zeroed block shows up.</summary>
     protected static byte[] Pattern(int length, int seed)
     {

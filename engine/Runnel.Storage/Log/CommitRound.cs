@@ -1,0 +1,115 @@
+using Runnel.Storage.Io;
+
+namespace Runnel.Storage.Log;
+
+/// <summary>
+/// One group commit over several logs (see <see cref="LogCommitter"/>): take each log's batch, write them all, one
+/// barrier for their segments, write every checkpoint, one barrier for those, acknowledge. Run by a commit loop, or
+/// by a log's own writer with itself alone. Its scratch is reused, so steady rounds allocate nothing.
+/// </summary>
+/// <remarks>Not thread-safe: one per loop (or per log writer). Every log's commit lock is held from its write to its
+/// acknowledgement, taken in round order by the one thread that runs the round; the other holders of a commit lock
+/// (retention, <see cref="ShardLog.Dispose"/>) take only their own, so no cycle can form.</remarks>
+internal sealed class CommitRound
+{
+    private readonly List<ShardLog> _committing = [];
+    private readonly StorageSyncBatch _barrier = new();
+
+    /// <summary>
+    /// Commits what every log of <paramref name="active"/> has ready, then removes from it the logs whose rings are
+    /// empty and whose writers went idle (a log with more records stays for the next round).
+    /// </summary>
+    public void Run(List<ShardLog> active)
+    {
+        List<ShardLog> committing = _committing;
+        for (int i = 0; i < active.Count; i++)
+        {
+            if (active[i].TakeRoundBatch())
+            {
+                committing.Add(active[i]);
+            }
+        }
+        if (committing.Count > 0)
+        {
+            try
+            {
+                Commit(committing);
+            }
+            finally
+            {
+                committing.Clear();
+            }
+        }
+        for (int i = active.Count - 1; i >= 0; i--)
+        {
+            if (active[i].TryStopWriter())
+            {
+                active[i] = active[^1];
+                active.RemoveAt(active.Count - 1);
+            }
+        }
+    }
+
+    private void Commit(List<ShardLog> logs)
+    {
+        // Alone, a log writes and syncs each file in one linked submission, as its own writer always did.
+        bool solo = logs.Count == 1;
+        try
+        {
+            foreach (ShardLog log in logs)
+            {
+                log.WriteRoundData(solo);
+            }
+            if (!solo)
+            {
+                Barrier(logs, checkpoints: false);
+            }
+            foreach (ShardLog log in logs)
+            {
+                log.WriteRoundCheckpoint(solo);
+            }
+            if (!solo)
+            {
+                Barrier(logs, checkpoints: true);
+            }
+            foreach (ShardLog log in logs)
+            {
+                log.PublishRound();
+            }
+        }
+        finally
+        {
+            foreach (ShardLog log in logs)
+            {
+                log.CompleteRound();
+            }
+        }
+    }
+
+    /// <summary>One barrier over the segment (or checkpoint) file of every log still committing; failures fail their log.</summary>
+    private void Barrier(List<ShardLog> logs, bool checkpoints)
+    {
+        StorageSyncBatch barrier = _barrier;
+        barrier.Clear();
+        foreach (ShardLog log in logs)
+        {
+            if (log.RoundFile(checkpoints) is { } file)
+            {
+                log.RoundBarrierIndex = barrier.Add(file);
+            }
+        }
+        if (barrier.Count == 0)
+        {
+            return;
+        }
+        barrier.SyncAll();
+        foreach (ShardLog log in logs)
+        {
+            if (log.RoundFile(checkpoints) is not null && barrier.ErrorAt(log.RoundBarrierIndex) is { } error)
+            {
+                log.FailRound(error);
+            }
+        }
+        barrier.Clear();
+    }
+}

@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using Runnel.Storage.Concurrency;
+using Runnel.Storage.Framing;
+using Runnel.Storage.Io;
+
+namespace Runnel.Storage.Log;
+
+/// <summary>
+/// The commit side: the steps of a <see cref="CommitRound"/> for this log, run by its commit loop
+/// (<see cref="ShardLogOptions.Committer"/>) or by its own writer on the thread pool. Writer-owned, like the batch:
+/// only the thread running the round touches the round's fields.
+/// </summary>
+public sealed partial class ShardLog
+{
+    private readonly CommitLoop? _loop;
+    private readonly WriterWorkItem? _writer;
+
+    // The batch of the current round (writer-owned).
+    private int _roundCount;
+    private int _roundBytes;
+    private LogFailedException? _roundError;
+    private bool _roundLocked;
+    private bool _roundPublished;
+    private Segment? _roundSegment;
+    private long _roundStart;
+    private ulong _roundGeneration;
+
+    /// <summary>Where this log's file sits in the round's current barrier (set and read by <see cref="CommitRound"/>).</summary>
+    internal int RoundBarrierIndex { get; set; }
+
+    /// <summary>Starts the writer after a producer found it idle: the log's loop, or its own pool work item.</summary>
+    private void StartWriter()
+    {
+        if (_loop is { } loop)
+        {
+            loop.Schedule(this);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_writer!, preferLocal: false);
+        }
+    }
+
+    /// <summary>Drains published records into the staging buffer; true when there is a batch to commit.</summary>
+    internal bool TakeRoundBatch()
+    {
+        _roundCount = TakeBatch(out _roundBytes);
+        _roundError = null;
+        _roundPublished = false;
+        return _roundCount > 0;
+    }
+
+    /// <summary>
+    /// Takes the commit lock (held until <see cref="CompleteRound"/>), rolls the segment if due, and writes the
+    /// batch; <paramref name="sync"/> also syncs it (linked). A failure fail-stops the log.
+    /// </summary>
+    internal void WriteRoundData(bool sync)
+    {
+        _commitLock.Enter();
+        _roundLocked = true;
+        if (_filesClosed)
+        {
+            _roundError = new LogFailedException("The log is closed.", null);
+            return;
+        }
+        try
+        {
+            ThrowIfFailed();
+            ReadOnlySpan<byte> frames = _staging.AsSpan(0, _roundBytes);
+            ulong firstSequence = BinaryPrimitives.ReadUInt64LittleEndian(frames[FrameDescriptor.SequenceOffset..]);
+            long now = NowMs();
+            Segment? segment = _active;
+            if (segment is null || ShouldRoll(segment, frames.Length, now))
+            {
+                segment = Roll(firstSequence, now);
+            }
+            long start = segment.CommittedEnd;
+            if (sync)
+            {
+                segment.File.WriteAndSync(start, frames);
+            }
+            else
+            {
+                segment.File.Write(start, frames);
+            }
+            _roundSegment = segment;
+            _roundStart = start;
+        }
+        catch (Exception e)
+        {
+            _roundError = FailStop(e);
+        }
+    }
+
+    /// <summary>The file this log needs in the round's barrier (its segment, or its checkpoint), or null when it failed.</summary>
+    internal IStorageFile? RoundFile(bool checkpoint)
+        => _roundError is not null ? null : checkpoint ? _checkpointFile : _roundSegment!.File;
+
+    /// <summary>Fail-stops the log for this round (a failed barrier).</summary>
+    internal void FailRound(Exception cause) => _roundError ??= FailStop(cause);
+
+    /// <summary>Writes the checkpoint recording the batch (its data is durable by now); <paramref name="sync"/> also syncs it.</summary>
+    internal void WriteRoundCheckpoint(bool sync)
+    {
+        if (_roundError is not null)
+        {
+            return;
+        }
+        try
+        {
+            _roundGeneration = WriteCheckpointSlot(_roundSegment!.BaseSequence, _roundStart + _roundBytes, _nextSequence, _lastTimestampMs, sync);
+        }
+        catch (Exception e)
+        {
+            _roundError = FailStop(e);
+        }
+    }
+
+    /// <summary>The batch and its checkpoint are durable: make them current and readable.</summary>
+    internal void PublishRound()
+    {
+        if (_roundError is not null)
+        {
+            return;
+        }
+        Segment segment = _roundSegment!;
+        long end = _roundStart + _roundBytes;
+        _checkpointGeneration = _roundGeneration;
+        AddIndexEntries(segment, _staging.AsSpan(0, _roundBytes), _roundStart);
+        segment.Publish(end, _nextSequence, _lastTimestampMs);
+        Volatile.Write(ref _committedLastTimestampMs, _lastTimestampMs);
+        Volatile.Write(ref _committedNextSequence, _nextSequence);
+        _roundPublished = true;
+    }
+
+    /// <summary>Releases the commit lock and answers every append of the batch (acknowledged, or failed with the round's error).</summary>
+    internal void CompleteRound()
+    {
+        if (_roundLocked)
+        {
+            _roundLocked = false;
+            _commitLock.Exit();
+        }
+        // A round cut short by an unexpected exception never acknowledges a batch it did not make durable.
+        LogFailedException? error = _roundError
+            ?? (_roundPublished ? null : FailStop(new InvalidOperationException("The commit round ended before the batch was durable.")));
+        int count = _roundCount;
+        PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
+        AppendResult[] results = _batchResults;
+        for (int i = 0; i < count; i++)
+        {
+            PooledValueTaskSource<AppendResult> source = sources[i]!;
+            sources[i] = null;
+            if (error is null)
+            {
+                source.SetResult(results[i]);
+            }
+            else
+            {
+                source.SetException(error);
+            }
+        }
+        _roundCount = 0;
+        _roundSegment = null;
+        Volatile.Write(ref _donePosition, _readPosition);
+        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
+        if (Volatile.Read(ref _commitWaiterCount) != 0)
+        {
+            CompleteCommitWaiters();
+        }
+    }
+
+    /// <summary>
+    /// Ends the writer's turn when the ring is empty: true when it went idle (a later publish starts it again), false
+    /// when records are waiting and the writer must run another round.
+    /// </summary>
+    internal bool TryStopWriter()
+    {
+        if (_ring.TryRead(_readPosition, out _, out _) || !_ring.TryMarkConsumerIdle(_readPosition))
+        {
+            return false;
+        }
+        if (Volatile.Read(ref _releaseRingWhenIdle) != 0 && _ring.TryReleaseBuffer())
+        {
+            _staging = []; // a closed shard's writer stopping for the last time
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The log's own writer on a pool thread (when it has no <see cref="LogCommitter"/>): rounds of this log alone
+    /// until it goes idle. Allocated once per log so that scheduling allocates nothing.
+    /// </summary>
+    private sealed class WriterWorkItem(ShardLog log) : IThreadPoolWorkItem
+    {
+        private readonly List<ShardLog> _active = new(1);
+        private CommitRound? _round;
+
+        public void Execute()
+        {
+            CommitRound round = _round ??= new CommitRound();
+            _active.Add(log);
+            while (_active.Count > 0)
+            {
+                round.Run(_active);
+            }
+        }
+    }
+}
