@@ -16,7 +16,7 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// max(4 MiB/s, 2 x peak) counted from the switch (the engine starts a stream switched to ON_DEMAND at the new-stream
 /// baseline: kinesis-api.md says nothing about the capacity a switched stream gets, only that the shard count is kept).
 /// </remarks>
-public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWriter progress)
+public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWriter progress, IProgress<double>? done = null)
 {
     private const string StreamName = "modeswitch";
     private const int MiB = OnDemandRun.MiB;
@@ -36,6 +36,7 @@ public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWrit
         var sinceSwitch = new List<double>();
         int minute = 0;
         List<ShardDescription> open = OnDemandRun.OpenShards(sim.Engine, s_stream);
+        int traffic = script.Where(s => s.SwitchTo is null && !s.Idle).Sum(s => s.Minutes), sent = 0;
         foreach (ModeSwitchStep step in script)
         {
             StreamMode mode = sim.Engine.DescribeStreamSummary(s_stream).StreamMode;
@@ -80,6 +81,7 @@ public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWrit
                 }
                 minutes.Add(new ModeSwitchMinute(minute, step.Name, WireNames.Of(mode), offered, accepted / 60.0 / MiB, throttled / 60.0 / MiB,
                     open.Count, shardCapacity, onDemand, expected));
+                done?.Report((double)++sent / traffic);
             }
             ModeSwitchMinute last = minutes[^1];
             progress.WriteLine(Invariant($"  minute {minute,5}: {step.Name}: {last.OpenShards} open shards, accepted {last.Accepted:0.##} of {last.Offered:0.##} MiB/s"));

@@ -40,9 +40,10 @@ public static class OnDemandCommand
         RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["days"] = days, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         IReadOnlyList<OnDemandPhase> phases = OnDemandPhase.Ramp(days);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"));
-        OnDemandResult result = await new OnDemandRun(phases, output).RunAsync().ConfigureAwait(false);
-        ModeSwitchReport modeSwitch = await RunModeSwitchAsync(output).ConfigureAwait(false);
+        OnDemandResult result = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"),
+            p => new OnDemandRun(phases, p, p).RunAsync()).ConfigureAwait(false);
+        ModeSwitchReport modeSwitch = await RunModeSwitchAsync().ConfigureAwait(false);
         OnDemandReport report = OnDemandReport.Create(days, phases, result, modeSwitch, stopwatch.Elapsed);
         output.WriteLine();
         output.Write(report.ToTable());
@@ -67,7 +68,7 @@ public static class OnDemandCommand
         TextWriter output = Console.Out;
         RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["modeSwitchOnly"] = true, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
-        ModeSwitchReport report = await RunModeSwitchAsync(output).ConfigureAwait(false);
+        ModeSwitchReport report = await RunModeSwitchAsync().ConfigureAwait(false);
         output.WriteLine();
         output.Write(report.ToTable());
         output.WriteLine();
@@ -83,10 +84,11 @@ public static class OnDemandCommand
         return 0;
     }
 
-    private static async Task<ModeSwitchReport> RunModeSwitchAsync(TextWriter output)
+    private static async Task<ModeSwitchReport> RunModeSwitchAsync()
     {
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand mode switches: a {ModeSwitchStep.InitialShards}-shard PROVISIONED stream switched with UpdateStreamMode under traffic, 1 s steps"));
-        ModeSwitchResult result = await new ModeSwitchRun(ModeSwitchStep.Script, output).RunAsync().ConfigureAwait(false);
+        ModeSwitchResult result = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"on-demand mode switches: a {ModeSwitchStep.InitialShards}-shard PROVISIONED stream switched with UpdateStreamMode under traffic, 1 s steps"),
+            p => new ModeSwitchRun(ModeSwitchStep.Script, p, p).RunAsync()).ConfigureAwait(false);
         return ModeSwitchReport.Create(result);
     }
 }

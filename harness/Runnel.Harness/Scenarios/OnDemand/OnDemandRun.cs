@@ -18,7 +18,7 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// <para>The harness keeps its own model of the rule of kinesis-api.md 5.2 (<see cref="OnDemandMinute.ImpliedCapacity"/>),
 /// computed from the accepted traffic it saw, and compares what the engine accepted against it.</para>
 /// </remarks>
-public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter progress)
+public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter progress, IProgress<double>? done = null)
 {
     internal const int MiB = 1024 * 1024;
     private const int MaxRecordData = MiB - 1; // 1 MiB per record, data plus the 1-byte key
@@ -76,6 +76,7 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
             acceptedPerMinute.Add(Math.Floor(accepted / 60.0) / MiB);
             minutes.Add(new OnDemandMinute(minute, phase.Name, offeredRate, acceptedRate, throttled / 60.0 / MiB, open.Count, peak, implied, shardCapacity,
                 Math.Min(offeredRate, Math.Min(implied, shardCapacity))));
+            done?.Report((minute + 1.0) / totalMinutes);
             if (minute % 60 == 59)
             {
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -23,7 +23,7 @@ public static class ShardLimitsCommand
         command.Validators.Add(r =>
         {
             bool wall = r.GetValue(realTime) || r.GetValue(endpoint) is not null;
-            int value = r.GetValue(seconds);
+            int value = r.GetResult(seconds) is { } given ? given.GetValueOrDefault<int>() : 60; // a command validator sees no default
             if (!wall && value < 20)
             {
                 r.AddError("--seconds must be at least 20 (the steady-state column starts at 10 s).");
@@ -55,13 +55,20 @@ public static class ShardLimitsCommand
             RunDirectory runDirectory = RunDirectory.Create("shard-limits", outDirectory,
                 new Dictionary<string, object?> { ["seconds"] = seconds, ["realTime"] = target.Description, ["json"] = jsonPath });
             var stopwatch = Stopwatch.StartNew();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard-limits in real time against {target.Description}: {ShardLimitsRealTimeRun.Cases.Count} put cases at 1.5x, {seconds} s each"));
-            var run = new ShardLimitsRealTimeRun(target, seconds, output);
-            var results = new List<ShardLimitsResult>();
-            foreach (ShardLimitsCase scenario in ShardLimitsRealTimeRun.Cases)
-            {
-                results.Add(await run.RunAsync(scenario, cancellationToken).ConfigureAwait(false));
-            }
+            IReadOnlyList<ShardLimitsCase> cases = ShardLimitsRealTimeRun.Cases;
+            List<ShardLimitsResult> results = await ScenarioProgress.RunAsync(
+                string.Create(CultureInfo.InvariantCulture, $"shard-limits in real time against {target.Description}: {cases.Count} put cases at 1.5x, {seconds} s each"),
+                async progress =>
+                {
+                    var run = new ShardLimitsRealTimeRun(target, seconds, progress);
+                    var done = new List<ShardLimitsResult>();
+                    foreach (ShardLimitsCase scenario in cases)
+                    {
+                        done.Add(await run.RunAsync(scenario, cancellationToken).ConfigureAwait(false));
+                        progress.Report((double)done.Count / cases.Count);
+                    }
+                    return done;
+                }).ConfigureAwait(false);
             var report = new ShardLimitsReport("shard-limits", seconds, 10, results, ScenarioEnvironment.Current(stopwatch.Elapsed)) { RealTimeTarget = target.Description };
             return Finish(output, report, jsonPath, runDirectory, stopwatch);
         }
@@ -74,13 +81,21 @@ public static class ShardLimitsCommand
         RunDirectory runDirectory = RunDirectory.Create("shard-limits", outDirectory, new Dictionary<string, object?> { ["seconds"] = seconds, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         var run = new ShardLimitsRun(seconds);
-        var results = new List<ShardLimitsResult>();
-        foreach (ShardLimitsCase scenario in ShardLimitsCase.All)
-        {
-            ShardLimitsResult result = await run.RunAsync(scenario).ConfigureAwait(false);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name}: accepted {result.Accepted:0.####} {result.Unit} of {result.Offered:0.####} offered, {result.Check.Verdict} ({stopwatch.Elapsed.TotalSeconds:0.0} s)"));
-            results.Add(result);
-        }
+        IReadOnlyList<ShardLimitsCase> cases = ShardLimitsCase.All;
+        List<ShardLimitsResult> results = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"shard-limits: {cases.Count} cases, {seconds} simulated s each"),
+            async progress =>
+            {
+                var done = new List<ShardLimitsResult>();
+                foreach (ShardLimitsCase scenario in cases)
+                {
+                    ShardLimitsResult result = await run.RunAsync(scenario).ConfigureAwait(false);
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name}: accepted {result.Accepted:0.####} {result.Unit} of {result.Offered:0.####} offered, {result.Check.Verdict} ({stopwatch.Elapsed.TotalSeconds:0.0} s)"));
+                    done.Add(result);
+                    progress.Report((double)done.Count / cases.Count);
+                }
+                return done;
+            }).ConfigureAwait(false);
         var report = new ShardLimitsReport("shard-limits", seconds, 10, results, ScenarioEnvironment.Current(stopwatch.Elapsed));
         return Finish(output, report, jsonPath, runDirectory, stopwatch);
     }
