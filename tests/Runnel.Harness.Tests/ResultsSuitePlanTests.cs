@@ -27,8 +27,8 @@ public sealed class ResultsSuitePlanTests : IDisposable
         Assert.Contains("--quick", Part(plan, "compare-log").Arguments);
         Assert.Equal(["hot-shard", "--minutes", "20", "--out", Path.Combine(_run, "hot-shard")], Part(plan, "hot-shard").Arguments);
         Assert.Equal(["resharding-under-load", "--seconds", "30", "--out", Path.Combine(_run, "resharding-under-load")], Part(plan, "resharding-under-load").Arguments);
-        Assert.NotNull(Part(plan, "on-demand").SkippedBecause);
-        Assert.All(plan.Where(p => p.Name != "on-demand"), p => Assert.Null(p.SkippedBecause));
+        Assert.Equal(["on-demand", "--mode-switch-only", "--out", Path.Combine(_run, "on-demand")], Part(plan, "on-demand").Arguments);
+        Assert.All(plan, p => Assert.Null(p.SkippedBecause));
     }
 
     [Fact]

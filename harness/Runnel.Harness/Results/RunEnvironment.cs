@@ -44,7 +44,7 @@ public sealed record RunEnvironment(
     {
         (string sha, bool? dirty) = repository is null ? ("unknown", null) : Git(repository);
         return new RunEnvironment(
-            MachineName(Environment.GetEnvironmentVariable(MachineVariable), Environment.ProcessorCount),
+            CurrentMachineName(),
             Environment.MachineName,
             ReadCpuModel(),
             Environment.ProcessorCount,
@@ -58,6 +58,10 @@ public sealed record RunEnvironment(
             ReadFirstLine("/proc/loadavg") is { } load ? string.Join(' ', load.Split(' ').Take(3)) : "",
             (time ?? TimeProvider.System).GetUtcNow());
     }
+
+    /// <summary>This machine's name in run directory names and records: <see cref="MachineVariable"/>, else <c>dev-&lt;cores&gt;core</c>.</summary>
+    public static string CurrentMachineName()
+        => MachineName(Environment.GetEnvironmentVariable(MachineVariable), Environment.ProcessorCount);
 
     /// <summary>The machine name: <paramref name="configured"/> when set, else <c>dev-&lt;cores&gt;core</c>.</summary>
     public static string MachineName(string? configured, int cores)

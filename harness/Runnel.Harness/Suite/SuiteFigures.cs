@@ -45,11 +45,14 @@ public static class SuiteFigures
                     JsonElement hot = r.GetProperty("provisioned").EnumerateArray().MaxBy(s => s.GetProperty("offeredMiBps").GetDouble());
                     return Invariant($"hot shard held to {hot.GetProperty("acceptedMiBps").GetDouble():0.###} of {hot.GetProperty("offeredMiBps").GetDouble():0.###} MiB/s offered; split at minute {r.GetProperty("hotShardSplitAtMinute")}");
                 }),
-                "on-demand" => First(folder, "on-demand.json", r =>
-                {
-                    JsonElement spike = r.GetProperty("phases").EnumerateArray().First(p => p.GetProperty("phase").GetString()!.StartsWith("spike", StringComparison.Ordinal));
-                    return Invariant($"250 MiB/s spike absorbed after {spike.GetProperty("absorbedAfterMinutes")} min, {spike.GetProperty("openShardsStart").GetInt32()} -> {spike.GetProperty("openShardsEnd").GetInt32()} shards");
-                }),
+                "on-demand" => Join(
+                    First(folder, "on-demand.json", r =>
+                    {
+                        JsonElement spike = r.GetProperty("phases").EnumerateArray().First(p => p.GetProperty("phase").GetString()!.StartsWith("spike", StringComparison.Ordinal));
+                        return Invariant($"250 MiB/s spike absorbed after {spike.GetProperty("absorbedAfterMinutes")} min, {spike.GetProperty("openShardsStart").GetInt32()} -> {spike.GetProperty("openShardsEnd").GetInt32()} shards") +
+                            "; " + ModeSwitches(r.GetProperty("modeSwitch"));
+                    }),
+                    First(folder, "mode-switch.json", ModeSwitches)),
                 "shard-limits" => First(folder, "shard-limits.json", r =>
                 {
                     JsonElement c = r.GetProperty("cases").EnumerateArray().First(c => c.GetProperty("case").GetString() == "put-bytes-1KiB-3.0x");
@@ -109,6 +112,16 @@ public static class SuiteFigures
         });
         return Invariant($"{cases} cases in {reports} reports (benchmarks/results/*-report-github.md)");
     }
+
+    /// <summary>The mode switches in a line: switched or refused, and the mode-switch checks passed.</summary>
+    private static string ModeSwitches(JsonElement report)
+    {
+        JsonElement[] switches = [.. report.GetProperty("switches").EnumerateArray()];
+        JsonElement[] checks = [.. report.GetProperty("checks").EnumerateArray()];
+        return Invariant($"mode switches: {switches.Count(s => s.GetProperty("error").ValueKind == JsonValueKind.Null)} switched, {switches.Count(s => s.GetProperty("error").ValueKind != JsonValueKind.Null)} refused, {checks.Count(c => c.GetProperty("passed").GetBoolean())}/{checks.Length} checks pass");
+    }
+
+    private static string Join(params string[] parts) => string.Join("; ", parts.Where(p => p.Length > 0));
 
     private static string First(string folder, string file, Func<JsonElement, string> read)
     {

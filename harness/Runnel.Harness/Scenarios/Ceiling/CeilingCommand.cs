@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Runnel.Harness.Results;
 
 namespace Runnel.Harness.Scenarios.Ceiling;
 
@@ -83,7 +84,7 @@ public static class CeilingCommand
     {
         string root = RepositoryRoot() ?? Environment.CurrentDirectory;
         string commit = CeilingMachine.GitCommitOf(root).Replace("-dirty", "", StringComparison.Ordinal);
-        string name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd}_{commit}_{CeilingMachine.Label()}-ceiling");
+        string name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd}_{commit}_{RunEnvironment.CurrentMachineName()}-ceiling");
         return Path.Combine(root, "perf-results", "runs", name);
     }
 

@@ -5,7 +5,7 @@ using Runnel.Harness.Results;
 namespace Runnel.Harness.Scenarios.Ceiling;
 
 /// <summary>Where and from what a run came: enough to compare runs of the same machine only.</summary>
-/// <param name="Name">The machine's label (RUNNEL_MACHINE, else the host name).</param>
+/// <param name="Name">The machine's name, as every run directory has it (<see cref="RunEnvironment.CurrentMachineName"/>: RUNNEL_MACHINE, else dev-&lt;cores&gt;core).</param>
 /// <param name="CpuModel">From /proc/cpuinfo.</param>
 /// <param name="Cores">Logical processors.</param>
 /// <param name="MemoryGiB">Physical memory.</param>
@@ -37,13 +37,9 @@ public sealed record CeilingMachine(
     string LoadAverageBefore,
     string LoadAverageAfter)
 {
-    /// <summary>The label runs are filed under.</summary>
-    public static string Label()
-        => Environment.GetEnvironmentVariable("RUNNEL_MACHINE") is { Length: > 0 } label ? label : Environment.MachineName.ToLowerInvariant();
-
     /// <summary>This machine now; <paramref name="loadBefore"/> and <paramref name="started"/> were read at the start.</summary>
     public static CeilingMachine Current(string dataDirectory, string? disk, string gitCommit, DateTime started, string loadBefore)
-        => new(Label(), RunEnvironment.ReadCpuModel(), Environment.ProcessorCount,
+        => new(RunEnvironment.CurrentMachineName(), RunEnvironment.ReadCpuModel(), Environment.ProcessorCount,
             Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
             RuntimeInformation.OSDescription, Read("/proc/sys/kernel/osrelease"), RuntimeInformation.FrameworkDescription,
             (GCSettings.IsServerGC ? "server" : "workstation") + ", " + GCSettings.LatencyMode,

@@ -33,7 +33,9 @@ public static class HotShardCommand
         ArgumentNullException.ThrowIfNull(options);
         RunDirectory runDirectory = RunDirectory.Create("hot-shard", outDirectory, new Dictionary<string, object?> { ["options"] = options, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
-        HotShardReport report = await new HotShardRun(options).RunAsync().ConfigureAwait(false);
+        HotShardReport report = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"hot-shard: {options.ProvisionedSeconds} simulated s provisioned, {options.OnDemandMinutes} simulated min on-demand"),
+            p => new HotShardRun(options).RunAsync(done: p)).ConfigureAwait(false);
         Console.Out.Write(ToTable(report));
         if (jsonPath is not null)
         {

@@ -44,9 +44,12 @@ public sealed class HotShardRun(HotShardOptions options)
     private readonly HashKey[] _hashes = new HashKey[options.Keys];
     private readonly ReadOnlyMemory<byte> _data = new byte[options.RecordBytes];
 
-    /// <summary>Runs both phases.</summary>
-    public async Task<HotShardReport> RunAsync(TimeSpan wallSoFar = default)
+    private IProgress<double>? _done;
+
+    /// <summary>Runs both phases; <paramref name="done"/> hears the fraction of simulated time done.</summary>
+    public async Task<HotShardReport> RunAsync(TimeSpan wallSoFar = default, IProgress<double>? done = null)
     {
+        _done = done;
         var wall = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < _hashes.Length; i++)
         {
@@ -85,6 +88,9 @@ public sealed class HotShardRun(HotShardOptions options)
         };
     }
 
+    /// <summary>The fraction of the run's simulated seconds (both phases) that <paramref name="seconds"/> is.</summary>
+    private double Done(int seconds) => (double)seconds / (options.ProvisionedSeconds + (options.OnDemandMinutes * 60));
+
     private async Task<IReadOnlyList<HotShardRow>> ProvisionedAsync(HotShardTimeline timeline)
     {
         using var sim = new SimulatedEngine(new DiscardingStreamStorage());
@@ -95,6 +101,10 @@ public sealed class HotShardRun(HotShardOptions options)
         {
             carry = await StepAsync(sim.Engine, traffic, carry, timeline, step / StepsPerSecond).ConfigureAwait(false);
             sim.Time.Advance(s_step);
+            if (step % StepsPerSecond == 0)
+            {
+                _done?.Report(Done(step / StepsPerSecond));
+            }
         }
         return traffic.Rows(options.ProvisionedSeconds, _keys.Names, onlyOpen: false);
     }
@@ -133,6 +143,7 @@ public sealed class HotShardRun(HotShardOptions options)
                 carry = await StepAsync(sim.Engine, window, carry, timeline, minute).ConfigureAwait(false);
                 sim.Time.Advance(s_step);
             }
+            _done?.Report(Done(options.ProvisionedSeconds + ((minute + 1) * 60)));
         }
         windows.Add(window.Window(windowStart, options.OnDemandMinutes, open.Count));
         return (windows, window.Rows((options.OnDemandMinutes - windowStart) * 60, _keys.Names, onlyOpen: true), splitAt);

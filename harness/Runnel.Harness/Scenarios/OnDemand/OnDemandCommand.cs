@@ -22,11 +22,14 @@ public static class OnDemandCommand
                 r.AddError("--days must be 1 to 29 (the peak window is 30 days).");
             }
         });
-        var command = new Command("on-demand", "An ON_DEMAND stream under a traffic ramp and a spike, in simulated time: capacity, throttling and shard splits")
+        var switchOnly = new Option<bool>("--mode-switch-only") { Description = "run only the mode switches (PROVISIONED <-> ON_DEMAND through UpdateStreamMode, about 25 simulated hours, seconds of wall time), not the ramp" };
+        var command = new Command("on-demand", "An ON_DEMAND stream under a traffic ramp and a spike, and a stream switched between capacity modes, in simulated time: capacity, throttling and shard splits")
         {
-            json, days, outDirectory,
+            json, days, switchOnly, outDirectory,
         };
-        command.SetAction(async (parse, cancellation) => await RunAsync(parse.GetValue(days), parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
+        command.SetAction(async (parse, cancellation) => parse.GetValue(switchOnly)
+            ? await RunModeSwitchAsync(parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false)
+            : await RunAsync(parse.GetValue(days), parse.GetValue(json), parse.GetValue(outDirectory)).ConfigureAwait(false));
         return command;
     }
 
@@ -37,11 +40,15 @@ public static class OnDemandCommand
         RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["days"] = days, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         IReadOnlyList<OnDemandPhase> phases = OnDemandPhase.Ramp(days);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"));
-        OnDemandResult result = await new OnDemandRun(phases, output).RunAsync().ConfigureAwait(false);
-        OnDemandReport report = OnDemandReport.Create(days, phases, result, stopwatch.Elapsed);
+        OnDemandResult result = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"on-demand: {days} simulated days, 1 s steps, maintenance every simulated minute"),
+            p => new OnDemandRun(phases, p, p).RunAsync()).ConfigureAwait(false);
+        ModeSwitchReport modeSwitch = await RunModeSwitchAsync().ConfigureAwait(false);
+        OnDemandReport report = OnDemandReport.Create(days, phases, result, modeSwitch, stopwatch.Elapsed);
         output.WriteLine();
         output.Write(report.ToTable());
+        output.WriteLine();
+        output.Write(modeSwitch.ToTable());
         output.WriteLine();
         output.WriteLine(report.AllPassed ? "on-demand: all checks PASS" : "on-demand: some checks FAIL");
         if (jsonPath is not null)
@@ -53,5 +60,35 @@ public static class OnDemandCommand
         RunOptions.Announce(output, runDirectory);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
         return 0;
+    }
+
+    /// <summary>Runs only the mode switches, prints their tables, writes the JSON and the run directory; returns 0.</summary>
+    public static async Task<int> RunModeSwitchAsync(string? jsonPath, string? outDirectory = null)
+    {
+        TextWriter output = Console.Out;
+        RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["modeSwitchOnly"] = true, ["json"] = jsonPath });
+        var stopwatch = Stopwatch.StartNew();
+        ModeSwitchReport report = await RunModeSwitchAsync().ConfigureAwait(false);
+        output.WriteLine();
+        output.Write(report.ToTable());
+        output.WriteLine();
+        output.WriteLine(report.AllPassed ? "on-demand mode switches: all checks PASS" : "on-demand mode switches: some checks FAIL");
+        if (jsonPath is not null)
+        {
+            ScenarioJson.Write(jsonPath, report);
+            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
+        }
+        OnDemandRunDirectory.WriteModeSwitch(runDirectory, report);
+        RunOptions.Announce(output, runDirectory);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand mode switches took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        return 0;
+    }
+
+    private static async Task<ModeSwitchReport> RunModeSwitchAsync()
+    {
+        ModeSwitchResult result = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"on-demand mode switches: a {ModeSwitchStep.InitialShards}-shard PROVISIONED stream switched with UpdateStreamMode under traffic, 1 s steps"),
+            p => new ModeSwitchRun(ModeSwitchStep.Script, p, p).RunAsync()).ConfigureAwait(false);
+        return ModeSwitchReport.Create(result);
     }
 }

@@ -22,7 +22,10 @@ public sealed record OnDemandMinute(int Minute, string Phase, double Offered, do
     /// second. Admission is per whole record, so a bucket that is a few bytes short each second refuses that second's
     /// next record (up to <paramref name="largestRecordMiB"/>), as Kinesis refuses a record that does not fit.
     /// </summary>
-    public bool FollowsRules(double tolerance, double largestRecordMiB)
-        => Math.Abs(Deviation) <= tolerance
-            || (Offered > Expected && Accepted <= Expected * (1 + tolerance) && Expected - Accepted <= largestRecordMiB);
+    public bool FollowsRules(double tolerance, double largestRecordMiB) => Follows(Offered, Accepted, Expected, tolerance, largestRecordMiB);
+
+    /// <summary><see cref="FollowsRules"/> for any minute's offered, accepted and expected rates.</summary>
+    public static bool Follows(double offered, double accepted, double expected, double tolerance, double largestRecordMiB)
+        => Math.Abs(expected > 0 ? (accepted / expected) - 1 : 0) <= tolerance
+            || (offered > expected && accepted <= expected * (1 + tolerance) && expected - accepted <= largestRecordMiB);
 }

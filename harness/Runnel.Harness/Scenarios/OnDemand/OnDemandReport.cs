@@ -14,6 +14,7 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// <param name="OffMinutes">Every minute where accepted differed from expected by more than 2 %.</param>
 /// <param name="Checks">The checks.</param>
 /// <param name="Environment">Where it ran.</param>
+/// <param name="ModeSwitch">The mode-switch part: a stream switched between PROVISIONED and ON_DEMAND under traffic.</param>
 public sealed record OnDemandReport(
     string Scenario,
     int Days,
@@ -24,7 +25,8 @@ public sealed record OnDemandReport(
     IReadOnlyList<KeyValuePair<int, int>> Splits,
     IReadOnlyList<OnDemandMinute> OffMinutes,
     IReadOnlyList<ScenarioCheck> Checks,
-    ScenarioEnvironment Environment)
+    ScenarioEnvironment Environment,
+    ModeSwitchReport ModeSwitch)
 {
     private const double Tolerance = 0.02;
 
@@ -33,10 +35,10 @@ public sealed record OnDemandReport(
     private const double GiB = 1024.0;
 
     /// <summary>Whether every check passed.</summary>
-    public bool AllPassed => Checks.All(c => c.Passed);
+    public bool AllPassed => Checks.All(c => c.Passed) && ModeSwitch.AllPassed;
 
     /// <summary>Builds the report from a run.</summary>
-    public static OnDemandReport Create(int days, IReadOnlyList<OnDemandPhase> phases, OnDemandResult result, TimeSpan wall)
+    public static OnDemandReport Create(int days, IReadOnlyList<OnDemandPhase> phases, OnDemandResult result, ModeSwitchReport modeSwitch, TimeSpan wall)
     {
         ArgumentNullException.ThrowIfNull(phases);
         ArgumentNullException.ThrowIfNull(result);
@@ -57,7 +59,7 @@ public sealed record OnDemandReport(
         var splits = result.SplitMinutes.GroupBy(m => m).Select(g => new KeyValuePair<int, int>(g.Key, g.Count())).ToList();
         List<ScenarioCheck> checks = BuildChecks(phases, spike, result, summaries);
         var offMinutes = minutes.Where(m => !m.FollowsRules(Tolerance, LargestRecordMiB)).ToList();
-        return new OnDemandReport("on-demand", days, 1, summaries, hours, spikeMinutes, splits, offMinutes, checks, ScenarioEnvironment.Current(wall));
+        return new OnDemandReport("on-demand", days, 1, summaries, hours, spikeMinutes, splits, offMinutes, checks, ScenarioEnvironment.Current(wall), modeSwitch);
     }
 
     /// <summary>The console tables (Markdown).</summary>

@@ -18,13 +18,13 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// <para>The harness keeps its own model of the rule of kinesis-api.md 5.2 (<see cref="OnDemandMinute.ImpliedCapacity"/>),
 /// computed from the accepted traffic it saw, and compares what the engine accepted against it.</para>
 /// </remarks>
-public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter progress)
+public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter progress, IProgress<double>? done = null)
 {
-    private const int MiB = 1024 * 1024;
+    internal const int MiB = 1024 * 1024;
     private const int MaxRecordData = MiB - 1; // 1 MiB per record, data plus the 1-byte key
     private const long MaxCallBytes = 10L * MiB;
     private const int MaxCallRecords = 500;
-    private const double BaselineMiBps = 4;
+    internal const double BaselineMiBps = 4;
     private const int ScalingDelayMinutes = 15;
     private const string StreamName = "ondemand";
     private static readonly StreamRef s_stream = StreamRef.Named(StreamName);
@@ -40,7 +40,7 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
         int totalMinutes = phases[^1].EndMinute;
         var minutes = new List<OnDemandMinute>(totalMinutes);
         var acceptedPerMinute = new List<double>(totalMinutes); // MiB/s minute averages, as the engine measures them
-        List<ShardDescription> open = OpenShards(sim.Engine);
+        List<ShardDescription> open = OpenShards(sim.Engine, s_stream);
         var splitsAt = new List<int>();
         var batch = new List<PutRecordsEntry>(MaxCallRecords);
         int phaseIndex = 0;
@@ -49,7 +49,7 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
             if (minute > 0)
             {
                 await sim.Engine.RunMaintenanceAsync().ConfigureAwait(false);
-                List<ShardDescription> now = OpenShards(sim.Engine);
+                List<ShardDescription> now = OpenShards(sim.Engine, s_stream);
                 if (now.Count != open.Count)
                 {
                     for (int i = 0; i < now.Count - open.Count; i++)
@@ -64,48 +64,19 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
                 phaseIndex++;
             }
             OnDemandPhase phase = phases[phaseIndex];
-            double[] weights = [.. open.Select(s => Weight(s.HashKeyRange))];
-            string[] keys = [.. open.Select(s => s.HashKeyRange.Start.Value.ToString(CultureInfo.InvariantCulture))];
-            long[] share = [.. weights.Select(w => (long)Math.Round(phase.MiBps * MiB * w))];
-            // What the engine's limits count: data plus the 1-byte partition key of each record.
-            long[] counted = [.. share.Select(s => s + ((s + MaxRecordData - 1) / MaxRecordData))];
+            (long[] share, string[] keys, long[] counted) = Spread(open, phase.MiBps);
 
             double peak = EffectivePeak(acceptedPerMinute, minute);
             double implied = Math.Max(BaselineMiBps, 2 * peak);
             double shardCapacity = counted.Sum(s => Math.Min(s, MiB)) / (double)MiB;
             double offeredRate = counted.Sum() / (double)MiB;
 
-            long accepted = 0, throttled = 0;
-            for (int second = 0; second < 60; second++)
-            {
-                int first = ((minute * 60) + second) % open.Count;
-                long callBytes = 0;
-                for (int n = 0; n < open.Count; n++)
-                {
-                    int shard = (first + n) % open.Count;
-                    for (long left = share[shard]; left > 0; left -= MaxRecordData)
-                    {
-                        int size = (int)Math.Min(left, MaxRecordData);
-                        if (batch.Count == MaxCallRecords || callBytes + size + 1 > MaxCallBytes)
-                        {
-                            (long a, long t) = await SendAsync(sim.Engine, batch).ConfigureAwait(false);
-                            accepted += a;
-                            throttled += t;
-                            callBytes = 0;
-                        }
-                        batch.Add(new PutRecordsEntry(s_payload[..size], "k", keys[shard]));
-                        callBytes += size + 1;
-                    }
-                }
-                (long sa, long st) = await SendAsync(sim.Engine, batch).ConfigureAwait(false);
-                accepted += sa;
-                throttled += st;
-                sim.Time.Advance(TimeSpan.FromSeconds(1));
-            }
+            (long accepted, long throttled) = await SendMinuteAsync(sim, s_stream, minute, share, keys, batch).ConfigureAwait(false);
             double acceptedRate = accepted / 60.0 / MiB;
             acceptedPerMinute.Add(Math.Floor(accepted / 60.0) / MiB);
             minutes.Add(new OnDemandMinute(minute, phase.Name, offeredRate, acceptedRate, throttled / 60.0 / MiB, open.Count, peak, implied, shardCapacity,
                 Math.Min(offeredRate, Math.Min(implied, shardCapacity))));
+            done?.Report((minute + 1.0) / totalMinutes);
             if (minute % 60 == 59)
             {
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -116,14 +87,52 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
         return new OnDemandResult(minutes, splitsAt, open, all.Shards);
     }
 
+    /// <summary>
+    /// Sends one simulated minute: each second, <paramref name="share"/>[i] bytes of data to the shard whose hash range
+    /// starts at <paramref name="keys"/>[i] (records split at 1 MiB, calls of at most 500 records and 10 MiB, starting at
+    /// a shard that rotates every second), then advances the clock by a second. Returns accepted and refused bytes
+    /// (data + key).
+    /// </summary>
+    internal static async Task<(long Accepted, long Throttled)> SendMinuteAsync(SimulatedEngine sim, StreamRef stream, int minute, long[] share, string[] keys, List<PutRecordsEntry> batch)
+    {
+        long accepted = 0, throttled = 0;
+        for (int second = 0; second < 60; second++)
+        {
+            int first = ((minute * 60) + second) % share.Length;
+            long callBytes = 0;
+            for (int n = 0; n < share.Length; n++)
+            {
+                int shard = (first + n) % share.Length;
+                for (long left = share[shard]; left > 0; left -= MaxRecordData)
+                {
+                    int size = (int)Math.Min(left, MaxRecordData);
+                    if (batch.Count == MaxCallRecords || callBytes + size + 1 > MaxCallBytes)
+                    {
+                        (long a, long t) = await SendAsync(sim.Engine, stream, batch).ConfigureAwait(false);
+                        accepted += a;
+                        throttled += t;
+                        callBytes = 0;
+                    }
+                    batch.Add(new PutRecordsEntry(s_payload[..size], "k", keys[shard]));
+                    callBytes += size + 1;
+                }
+            }
+            (long sa, long st) = await SendAsync(sim.Engine, stream, batch).ConfigureAwait(false);
+            accepted += sa;
+            throttled += st;
+            sim.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+        return (accepted, throttled);
+    }
+
     /// <summary>Sends and clears the batch; returns accepted and refused bytes (data + key).</summary>
-    private static async Task<(long Accepted, long Throttled)> SendAsync(StreamEngine engine, List<PutRecordsEntry> batch)
+    private static async Task<(long Accepted, long Throttled)> SendAsync(StreamEngine engine, StreamRef stream, List<PutRecordsEntry> batch)
     {
         if (batch.Count == 0)
         {
             return (0, 0);
         }
-        PutRecordsResult result = await engine.PutRecordsAsync(s_stream, batch.ToArray()).ConfigureAwait(false);
+        PutRecordsResult result = await engine.PutRecordsAsync(stream, batch.ToArray()).ConfigureAwait(false);
         long accepted = 0, throttled = 0;
         for (int i = 0; i < batch.Count; i++)
         {
@@ -153,13 +162,28 @@ public sealed class OnDemandRun(IReadOnlyList<OnDemandPhase> phases, TextWriter 
         return peak;
     }
 
-    private static double Weight(HashKeyRange range)
+    /// <summary>
+    /// Spreads <paramref name="mibps"/> of data over <paramref name="open"/> by hash range: each shard's data bytes per
+    /// second, the partition key that routes to it (its starting hash key, sent as the explicit hash key), and the bytes
+    /// the engine's limits count (data plus the 1-byte partition key of each record of at most 1 MiB).
+    /// </summary>
+    internal static (long[] Share, string[] Keys, long[] Counted) Spread(IReadOnlyList<ShardDescription> open, double mibps)
+    {
+        string[] keys = [.. open.Select(s => s.HashKeyRange.Start.Value.ToString(CultureInfo.InvariantCulture))];
+        long[] share = [.. open.Select(s => (long)Math.Round(mibps * MiB * Weight(s.HashKeyRange)))];
+        long[] counted = [.. share.Select(s => s + ((s + MaxRecordData - 1) / MaxRecordData))];
+        return (share, keys, counted);
+    }
+
+    /// <summary>A hash range's share of the key space.</summary>
+    internal static double Weight(HashKeyRange range)
         => ((double)(range.End.Value - range.Start.Value) + 1) / s_keySpace;
 
-    private static List<ShardDescription> OpenShards(StreamEngine engine)
+    /// <summary>The open shards of <paramref name="stream"/>, every page.</summary>
+    internal static List<ShardDescription> OpenShards(StreamEngine engine, StreamRef stream)
     {
         var shards = new List<ShardDescription>();
-        ListShardsResult page = engine.ListShards(new ListShardsRequest(s_stream, FilterType: ShardFilterType.AtLatest));
+        ListShardsResult page = engine.ListShards(new ListShardsRequest(stream, FilterType: ShardFilterType.AtLatest));
         shards.AddRange(page.Shards);
         while (page.NextToken is { } token)
         {

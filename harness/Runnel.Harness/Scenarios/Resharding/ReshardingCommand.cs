@@ -39,13 +39,24 @@ public static class ReshardingCommand
         RunDirectory runDirectory = RunDirectory.Create("resharding", outDirectory,
             new Dictionary<string, object?> { ["seconds"] = seconds, ["seed"] = seed, ["runs"] = runs, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
-        var results = new List<ReshardingResult>();
-        for (int i = 0; i < Math.Max(1, runs); i++)
+        int count = Math.Max(1, runs);
+        List<ReshardingResult> results = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"resharding-under-load: {count} run(s) of {seconds} simulated s"),
+            async progress =>
+            {
+                var done = new List<ReshardingResult>();
+                for (int i = 0; i < count; i++)
+                {
+                    ReshardingResult result = await new ReshardingRun(new ReshardingOptions(Seconds: seconds, Seed: seed + i)).RunAsync().ConfigureAwait(false);
+                    done.Add(result);
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"resharding-under-load seed {seed + i}: {seconds} simulated s, {result.Counts.RecordsAcknowledged} acknowledged, {result.Counts.Splits + result.Counts.Merges + result.Counts.ShardCountUpdates} reshards, {(result.AllPassed ? "PASS" : "FAIL")} ({stopwatch.Elapsed.TotalSeconds:0.0} s)"));
+                    progress.Report((i + 1.0) / count);
+                }
+                return done;
+            }).ConfigureAwait(false);
+        foreach (ReshardingResult result in results)
         {
-            ReshardingResult result = await new ReshardingRun(new ReshardingOptions(Seconds: seconds, Seed: seed + i)).RunAsync().ConfigureAwait(false);
-            results.Add(result);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"resharding-under-load seed {seed + i}: {seconds} simulated s, {result.Counts.RecordsAcknowledged} acknowledged, {result.Counts.Splits + result.Counts.Merges + result.Counts.ShardCountUpdates} reshards, {(result.AllPassed ? "PASS" : "FAIL")} ({stopwatch.Elapsed.TotalSeconds:0.0} s)"));
             output.WriteLine();
             output.Write(result.ToTable());
             output.WriteLine();

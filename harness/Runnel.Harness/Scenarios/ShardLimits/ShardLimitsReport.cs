@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Runnel.Harness.Scenarios.ShardLimits;
 
@@ -10,6 +11,14 @@ namespace Runnel.Harness.Scenarios.ShardLimits;
 /// <param name="Environment">Where it ran.</param>
 public sealed record ShardLimitsReport(string Scenario, int SimulatedSeconds, int StepMilliseconds, IReadOnlyList<ShardLimitsResult> Cases, ScenarioEnvironment Environment)
 {
+    /// <summary>For a real-time run: where the cases wrote (the embedded engine or the endpoint); null in simulated time.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RealTimeTarget { get; init; }
+
+    /// <summary>The second the steady column starts at: 10 in simulated time, <see cref="ShardLimitsRealTimeRun.SteadyFromSecond"/> in real time.</summary>
+    [JsonIgnore]
+    public int SteadyFromSecond => RealTimeTarget is null ? 10 : ShardLimitsRealTimeRun.SteadyFromSecond;
+
     /// <summary>Whether every check passed.</summary>
     public bool AllPassed => Cases.All(c => c.Check.Passed);
 
@@ -17,7 +26,7 @@ public sealed record ShardLimitsReport(string Scenario, int SimulatedSeconds, in
     public string ToTable()
     {
         var text = new StringBuilder();
-        text.AppendLine("| case | record | unit | offered | attempted | accepted | binding limit | accepted/limit | steady (10 s..) | calls | throttled calls | throttled records | check |");
+        text.AppendLine($"| case | record | unit | offered | attempted | accepted | binding limit | accepted/limit | steady ({SteadyFromSecond} s..) | calls | throttled calls | throttled records | check |");
         text.AppendLine("|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|---|");
         foreach (ShardLimitsResult r in Cases)
         {

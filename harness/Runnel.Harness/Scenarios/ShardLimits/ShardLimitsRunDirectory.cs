@@ -13,7 +13,7 @@ public static class ShardLimitsRunDirectory
         ArgumentNullException.ThrowIfNull(report);
         run.WriteJson("shard-limits.json", report);
         var summary = new RunSummary()
-            .Text(string.Create(CultureInfo.InvariantCulture, $"One provisioned shard, {report.SimulatedSeconds} simulated s per case, {report.StepMilliseconds} ms steps. {(report.AllPassed ? "All checks PASS." : "Some checks FAIL.")}"))
+            .Text(string.Create(CultureInfo.InvariantCulture, $"One provisioned shard, {Clock(report)}, {report.StepMilliseconds} ms steps. {(report.AllPassed ? "All checks PASS." : "Some checks FAIL.")}"))
             .Text(report.ToTable())
             .Heading("Offered vs accepted, second by second");
         foreach (ShardLimitsResult result in report.Cases)
@@ -23,7 +23,7 @@ public static class ShardLimitsRunDirectory
                 continue;
             }
             string chart = $"{result.Case}.svg";
-            Charts.Lines(run.Chart(chart), $"{result.Case}: offered vs accepted ({result.BindingLimit})", "simulated second", result.Unit,
+            Charts.Lines(run.Chart(chart), $"{result.Case}: offered vs accepted ({result.BindingLimit})", report.RealTimeTarget is null ? "simulated second" : "second", result.Unit,
             [
                 ChartSeries.Evenly("offered (new demand)", series.Offered),
                 ChartSeries.Evenly("attempted (with retries)", series.Attempted),
@@ -34,4 +34,8 @@ public static class ShardLimitsRunDirectory
         }
         run.WriteSummary(summary);
     }
+
+    private static string Clock(ShardLimitsReport report) => report.RealTimeTarget is { } target
+        ? string.Create(CultureInfo.InvariantCulture, $"{report.SimulatedSeconds} s of wall time per case against {target}")
+        : string.Create(CultureInfo.InvariantCulture, $"{report.SimulatedSeconds} simulated s per case");
 }
