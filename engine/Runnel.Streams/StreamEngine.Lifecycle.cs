@@ -508,7 +508,7 @@ public sealed partial class StreamEngine
             }
             state.Document.ModeSwitchesMs.Add(now);
             state.Document.Mode = WireNames.Of(mode);
-            EnsureCapacityModel(state);
+            EnsureCapacityModel(state, switched: true);
             state.Document.UpdatingUntilMs = now + (long)_options.UpdateStreamDelay.TotalMilliseconds;
             Persist();
         }

@@ -234,12 +234,16 @@ public sealed partial class StreamEngine : IDisposable
         return new ShardState(shard, stream.Tag, log, _time, _capacity) { Cipher = cipher };
     }
 
-    /// <summary>On-demand streams get a stream-level capacity model; provisioned ones drop it.</summary>
-    private void EnsureCapacityModel(StreamState stream)
+    /// <summary>
+    /// On-demand streams get a stream-level capacity model; provisioned ones drop it. A stream switched to on-demand
+    /// (<paramref name="switched"/>) starts at no less than its open shards' write capacity.
+    /// </summary>
+    private void EnsureCapacityModel(StreamState stream, bool switched = false)
     {
         if (stream.Document.Mode == "ON_DEMAND")
         {
-            stream.OnDemand ??= new OnDemandCapacity(_time, _capacity);
+            long floor = switched ? stream.Topology.OpenShards.Count * _capacity.ShardLimits.WriteBytesPerSecond : 0;
+            stream.OnDemand ??= new OnDemandCapacity(_time, _capacity, floor);
         }
         else
         {

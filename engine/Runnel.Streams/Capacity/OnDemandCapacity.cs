@@ -41,13 +41,19 @@ public sealed class OnDemandCapacity
     private readonly OnDemandOptions _options;
     private readonly PeakHistory _history;
     private readonly HotShardTracker _shards;
+    private readonly long _floor; // the baseline, or the kept shards' capacity of a stream switched to on-demand
     private long _capacity;
 
     // Mutable struct updated in place under _lock.
     private TokenBucket _bucket;
 
-    /// <summary>Creates the capacity of a new on-demand stream (or of a stream switched to on-demand): the baseline.</summary>
-    public OnDemandCapacity(TimeProvider timeProvider, CapacityOptions options)
+    /// <summary>
+    /// Creates the capacity of a new on-demand stream: the baseline. A stream switched from provisioned passes
+    /// <paramref name="floorBytesPerSecond"/>, the write capacity of the shards it keeps (kinesis-api.md: the shard
+    /// count is retained and the switch does not disrupt writes), so a switch never takes capacity away; the 2x-peak
+    /// rule then grows it from there.
+    /// </summary>
+    public OnDemandCapacity(TimeProvider timeProvider, CapacityOptions options, long floorBytesPerSecond = 0)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,14 +64,16 @@ public sealed class OnDemandCapacity
         _options = options.OnDemand;
         _history = new PeakHistory(_options.PeakWindow, _options.ScalingDelay);
         _shards = new HotShardTracker(_options.ShardSplitBytesPerSecond);
-        _capacity = _options.BaselineWriteBytesPerSecond;
+        ArgumentOutOfRangeException.ThrowIfNegative(floorBytesPerSecond);
+        _floor = Math.Min(Math.Max(_options.BaselineWriteBytesPerSecond, floorBytesPerSecond), _options.MaxWriteBytesPerSecond);
+        _capacity = _floor;
         _bucket = new TokenBucket(_capacity, _capacity, 0);
     }
 
     /// <summary>Whether capacity is enforced.</summary>
     public bool Enabled => _enabled;
 
-    /// <summary>The write capacity now: max(baseline, 2 x effective 30-day peak), capped.</summary>
+    /// <summary>The write capacity now: max(baseline or switch floor, 2 x effective 30-day peak), capped.</summary>
     public long CurrentCapacityBytesPerSecond
     {
         get
@@ -177,7 +185,7 @@ public sealed class OnDemandCapacity
         {
             return;
         }
-        long wanted = Math.Max(_options.BaselineWriteBytesPerSecond, _history.PeakBytesPerSecond * _options.PeakMultiplier);
+        long wanted = Math.Max(_floor, _history.PeakBytesPerSecond * _options.PeakMultiplier);
         long capacity = Math.Min(wanted, _options.MaxWriteBytesPerSecond);
         if (capacity != _capacity)
         {

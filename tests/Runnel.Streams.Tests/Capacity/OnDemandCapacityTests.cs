@@ -55,6 +55,30 @@ public sealed class OnDemandCapacityTests
     }
 
     [Fact]
+    public void CurrentCapacity_SwitchedWithEightShards_StartsAtTheirCapacityAndGrowsByTwiceThePeak()
+    {
+        var time = new FakeTimeProvider();
+        var capacity = new OnDemandCapacity(time, CapacityOptions.Default, floorBytesPerSecond: 8 * MiB);
+        Assert.Equal(8 * MiB, capacity.CurrentCapacityBytesPerSecond);
+
+        // A low peak never takes the kept shards' capacity away.
+        Offer(time, capacity, 1 * MiB, TimeSpan.FromHours(1));
+        Assert.Equal(8 * MiB, capacity.CurrentCapacityBytesPerSecond);
+
+        // Above it, the 2 x peak rule grows capacity as for any on-demand stream.
+        Offer(time, capacity, 6 * MiB, TimeSpan.FromHours(1));
+        Assert.Equal(12 * MiB, capacity.CurrentCapacityBytesPerSecond);
+    }
+
+    [Fact]
+    public void Constructor_FloorBelowBaselineOrAboveMaximum_ClampedToThem()
+    {
+        Assert.Equal(4 * MiB, new OnDemandCapacity(new FakeTimeProvider(), CapacityOptions.Default, 1 * MiB).CurrentCapacityBytesPerSecond);
+        long max = CapacityOptions.Default.OnDemand.MaxWriteBytesPerSecond;
+        Assert.Equal(max, new OnDemandCapacity(new FakeTimeProvider(), CapacityOptions.Default, 2 * max).CurrentCapacityBytesPerSecond);
+    }
+
+    [Fact]
     public void TryAcquireWrite_SpikeAboveTwicePreviousPeak_ThrottledUntilScalingDelayPasses()
     {
         var time = new FakeTimeProvider();

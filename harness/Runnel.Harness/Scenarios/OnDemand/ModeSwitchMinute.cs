@@ -9,7 +9,7 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// <param name="Throttled">Refused write rate (not retried).</param>
 /// <param name="OpenShards">Open shards during the minute.</param>
 /// <param name="ShardCapacity">What the open shards can take of this traffic: the sum over shards of min(share, 1 MiB/s).</param>
-/// <param name="OnDemandCapacity">ON_DEMAND only: max(4 MiB/s, 2 x the largest minute accepted since the switch to ON_DEMAND that ended at least 15 minutes ago).</param>
+/// <param name="OnDemandCapacity">ON_DEMAND only: max(4 MiB/s, the shards kept at the switch x 1 MiB/s, 2 x the largest minute accepted since the switch to ON_DEMAND that ended at least 15 minutes ago).</param>
 /// <param name="Expected">min(offered, shard capacity, on-demand capacity when ON_DEMAND).</param>
 public sealed record ModeSwitchMinute(int Minute, string Step, string Mode, double Offered, double Accepted, double Throttled, int OpenShards, double ShardCapacity, double? OnDemandCapacity, double Expected)
 {

@@ -58,7 +58,7 @@ public sealed record ModeSwitchReport(
                 $"| {a.Minute} | {a.Step} | {(a.Switched ? "switched" : a.Error)} | {a.ModeAfter} | {a.OpenShardsBefore} -> {a.OpenShardsAfter} | {Rate(before?.Capacity)} -> {Rate(after?.Capacity)} | {Rate(before?.Accepted)} -> {Rate(after?.Accepted)} |"));
         }
         text.AppendLine();
-        text.AppendLine("Traffic steps (MiB/s averaged over the step; capacity = what the shards, and in ON_DEMAND the stream's max(4, 2 x peak), allow for this traffic):");
+        text.AppendLine("Traffic steps (MiB/s averaged over the step; capacity = what the shards, and in ON_DEMAND the stream's max(4, shards kept at the switch, 2 x peak), allow for this traffic):");
         text.AppendLine();
         text.AppendLine("| step | mode | start (min) | minutes | offered | accepted | throttled minutes | open shards start -> end | capacity start -> end |");
         text.AppendLine("|---|---|--:|--:|--:|--:|--:|---|---|");
@@ -103,7 +103,7 @@ public sealed record ModeSwitchReport(
         var off = minutes.Where(m => !m.FollowsRules(Tolerance, LargestRecordMiB)).ToList();
         checks.Add(new ScenarioCheck(
             "capacity-follows-mode",
-            "every minute, accepted = min(offered, sum of min(shard share, 1 MiB/s), and in ON_DEMAND max(4 MiB/s, 2 x peak minute since the switch >= 15 min old)) within 2 %; where a limit binds, short by at most one record per second",
+            "every minute, accepted = min(offered, sum of min(shard share, 1 MiB/s), and in ON_DEMAND max(4 MiB/s, shards kept at the switch x 1 MiB/s, 2 x peak minute since the switch >= 15 min old)) within 2 %; where a limit binds, short by at most one record per second",
             Invariant($"{minutes.Count - off.Count} of {minutes.Count} minutes") + (off.Count == 0 ? "" : Invariant($"; off: {string.Join(", ", off.Take(5).Select(m => $"minute {m.Minute} accepted {m.Accepted:0.###} vs {m.Expected:0.###}"))}")),
             minutes.Count > 0 && off.Count == 0));
 

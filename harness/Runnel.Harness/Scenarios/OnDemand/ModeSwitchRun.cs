@@ -13,8 +13,8 @@ namespace Runnel.Harness.Scenarios.OnDemand;
 /// Traffic is sent as in <see cref="OnDemandRun"/> (1-second steps, one record per open shard per second carrying its
 /// hash range's share, throttled records dropped); maintenance runs at every minute boundary, as it does on a server.
 /// For each minute the harness states what the rules allow: the shards' capacity, and in ON_DEMAND the stream's
-/// max(4 MiB/s, 2 x peak) counted from the switch (the engine starts a stream switched to ON_DEMAND at the new-stream
-/// baseline: kinesis-api.md says nothing about the capacity a switched stream gets, only that the shard count is kept).
+/// max(4 MiB/s, the kept shards' 1 MiB/s each, 2 x peak) counted from the switch (kinesis-api.md: the shard count is
+/// kept and a switch does not disrupt writes, so the engine starts a switched stream at its shards' capacity).
 /// </remarks>
 public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWriter progress, IProgress<double>? done = null)
 {
@@ -34,6 +34,7 @@ public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWrit
         var batch = new List<PutRecordsEntry>(500);
         // Minute averages accepted since the last switch to ON_DEMAND, as the engine's peak history sees them.
         var sinceSwitch = new List<double>();
+        double shardsAtSwitch = 0; // MiB/s: the open shards' write capacity when the stream last switched to ON_DEMAND
         int minute = 0;
         List<ShardDescription> open = OnDemandRun.OpenShards(sim.Engine, s_stream);
         int traffic = script.Where(s => s.SwitchTo is null && !s.Idle).Sum(s => s.Minutes), sent = 0;
@@ -46,6 +47,7 @@ public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWrit
                 if (attempts[^1].Switched && target == StreamMode.OnDemand)
                 {
                     sinceSwitch.Clear();
+                    shardsAtSwitch = attempts[^1].OpenShardsAfter;
                 }
                 progress.WriteLine(Invariant($"  minute {minute,5}: {step.Name}: {(attempts[^1].Switched ? "switched" : attempts[^1].Error)}"));
                 continue;
@@ -72,7 +74,9 @@ public sealed class ModeSwitchRun(IReadOnlyList<ModeSwitchStep> script, TextWrit
                 (long[] share, string[] keys, long[] counted) = OnDemandRun.Spread(open, step.MiBps);
                 double offered = counted.Sum() / (double)MiB;
                 double shardCapacity = counted.Sum(s => Math.Min(s, MiB)) / (double)MiB;
-                double? onDemand = mode == StreamMode.OnDemand ? Math.Max(OnDemandRun.BaselineMiBps, 2 * EffectivePeak(sinceSwitch)) : null;
+                double? onDemand = mode == StreamMode.OnDemand
+                    ? Math.Max(Math.Max(OnDemandRun.BaselineMiBps, shardsAtSwitch), 2 * EffectivePeak(sinceSwitch))
+                    : null;
                 double expected = Math.Min(offered, Math.Min(shardCapacity, onDemand ?? double.MaxValue));
                 (long accepted, long throttled) = await OnDemandRun.SendMinuteAsync(sim, s_stream, minute, share, keys, batch).ConfigureAwait(false);
                 if (mode == StreamMode.OnDemand)
