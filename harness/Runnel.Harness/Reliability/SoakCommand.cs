@@ -15,20 +15,7 @@ public static class SoakCommand
         var sample = new Option<int>("--sample-seconds") { Description = "seconds between resident-set samples", DefaultValueFactory = _ => 5 };
         var singles = new Option<int>("--puts-per-second") { Description = "PutRecord calls per second", DefaultValueFactory = _ => 100 };
         var batches = new Option<int>("--batches-per-second") { Description = "PutRecords calls (32 records) per second", DefaultValueFactory = _ => 5 };
-        var endpoint = new Option<Uri?>("--endpoint")
-        {
-            Description = "a running server (default: start one in a child process)",
-            HelpName = "URL",
-            CustomParser = r =>
-            {
-                if (Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-                r.AddError($"--endpoint must be an http:// or https:// URL, not '{r.Tokens[0].Value}'.");
-                return null;
-            },
-        };
+        Option<Uri?> endpoint = EndpointOption.Create("a running server (default: start one in a child process)");
         var pid = new Option<int?>("--pid") { Description = "the process id of the --endpoint server (for its memory)" };
         var allowance = new Option<double>("--rss-allowance-per-shard-mib")
         {

@@ -16,7 +16,7 @@ public static class CeilingCommand
         var quick = new Option<bool>("--quick") { Description = "0.5 s warm-up + 1.5 s window per point (the default run is 1 s + 4 s): under about 2 minutes on 2 cores" };
         var mode = new Option<string>("--mode") { Description = "embedded, http or both", DefaultValueFactory = _ => "both" };
         mode.AcceptOnlyFromAmong("embedded", "http", "both");
-        var endpoint = new Option<Uri?>("--endpoint") { Description = "load this running server in http mode instead of starting runnel serve --limits off", HelpName = "URL" };
+        Option<Uri?> endpoint = EndpointOption.Create("load this running server in http mode instead of starting runnel serve --limits off");
         var shards = new Option<string?>("--shards") { Description = "shard sweep (default 1,16,256,1024)", HelpName = "LIST" };
         var sizes = new Option<string?>("--record-bytes") { Description = "record size sweep, data plus partition key (default 100,1024,16384,1048576)", HelpName = "LIST" };
         var producers = new Option<string?>("--producers") { Description = "producer sweep (default 1,4,16,64)", HelpName = "LIST" };
