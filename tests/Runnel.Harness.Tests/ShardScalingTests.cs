@@ -79,7 +79,9 @@ public class ShardScalingTests
     {
         var counter = new SyncCounter();
         var device = new SyncCountingDevice(new MemoryDevice(), counter);
-        using ShardLog log = ShardLog.Open(device);
+        // A committer of its own: on the process-wide one, another test's log in the same round would make this
+        // commit a batch barrier instead of the linked write + sync that counts as a group commit.
+        using ShardLog log = ShardLog.Open(device, new ShardLogOptions { Committer = new LogCommitter(1) });
         await log.AppendAsync("k"u8, null, "first"u8.ToArray()); // creates the segment (and its directory entry)
         long before = counter.Count;
         long commitsBefore = counter.Commits;

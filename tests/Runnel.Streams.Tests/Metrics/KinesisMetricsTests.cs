@@ -122,7 +122,9 @@ public class KinesisMetricsTests
         using var collector = new PrometheusCollector(fixture.Engine.Metrics);
         long with = Measure();
 
-        Assert.Equal(without, with);
+        // Per call, not per window: a listener that allocated on the read path would cost at least 24 B x 1000 calls;
+        // a full parallel test run once saw 16 B more per window of 1000 (source not pinned down), which is not that.
+        Assert.InRange(with - without, long.MinValue, 999);
         Assert.Contains("kinesis_get_records_success_total{stream_name=\"reads\"} 6000\n", Encoding.UTF8.GetString(collector.Scrape()), StringComparison.Ordinal);
     }
 
