@@ -22,8 +22,23 @@ public class TransportLimitsTests(ServerFixture fixture) : IClassFixture<ServerF
         {
             request.Headers.TryAddWithoutValidation($"X-Pad-{i:00}", new string('a', 1000));
         }
-        using HttpResponseMessage response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request);
+        }
+        catch (HttpRequestException e) when (major == 2)
+        {
+            // HTTP/2 races: when the server's SETTINGS (SETTINGS_MAX_HEADER_LIST_SIZE) reach the client before the
+            // request leaves, .NET refuses the request itself, quoting the limit the server advertised; otherwise the
+            // server answers 431. Either way the server's 32 KiB limit is what stopped it.
+            Assert.Contains("exceeded the server limit of 32768 bytes", e.Message, StringComparison.Ordinal);
+            return;
+        }
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+        }
     }
 
     [Fact]
