@@ -36,6 +36,7 @@ internal static class ServeCommand
         limits.AcceptOnlyFromAmong("on", "off");
         var device = new Option<string?>("--device") { Description = "storage device (default auto: io_uring where usable)", HelpName = "auto|iouring|portable" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
+        var commitLoops = new Option<int?>("--commit-loops") { Description = $"commit loops shared by all shard logs, each one write and one fdatasync barrier per round for all its logs (default {Environment.ProcessorCount}, one per core; 0 = a writer per shard log)", HelpName = "N" };
         var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
         var auth = new Option<string?>("--auth") { Description = "authentication: none (default, any credentials pass) or sigv4 (verify AWS signatures against --credentials)", HelpName = "none|sigv4" };
         auth.AcceptOnlyFromAmong("none", "sigv4");
@@ -51,7 +52,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
-            subscriptionLifetimeMs, shardLimit, limits, device, initialStreams, logLevel, auth, credentials,
+            subscriptionLifetimeMs, shardLimit, limits, device, commitLoops, initialStreams, logLevel, auth, credentials,
             keyPassphraseFile, allowNetwork, audit, auditDir, auditMaxFileMb, auditKeep,
         };
         command.SetAction(async (parse, _) =>
@@ -74,6 +75,7 @@ internal static class ServeCommand
                 ShardLimit = parse.GetValue(shardLimit),
                 Limits = ServeSettings.ParseSwitch(parse.GetValue(limits), "--limits"),
                 Device = ServeSettings.ParseDevice(parse.GetValue(device), "--device"),
+                CommitLoops = parse.GetValue(commitLoops),
                 InitialStreams = parse.GetValue(initialStreams),
                 LogLevel = ServeSettings.ParseLogLevel(parse.GetValue(logLevel), "--log-level"),
                 KeyPassphraseFile = parse.GetValue(keyPassphraseFile),
@@ -174,6 +176,9 @@ internal static class ServeCommand
         }
         string storage = device == DeviceKind.IoUring ? "io_uring" : "portable (RandomAccess + fdatasync)";
         o.WriteLine($"  storage device             {storage}");
+        o.WriteLine(options.Streams.ShardLog.Committer is { } committer
+            ? $"  commit loops               {committer.LoopCount}, shared by all shard logs"
+            : "  commit loops               none, a writer per shard log");
         o.WriteLine($"  account / region           {options.Streams.AccountId} / {options.Streams.Region}; limits {(options.Streams.LimitsEnabled ? "on" : "off")}");
         o.WriteLine(options.Authentication == AuthenticationMode.SigV4
             ? $"  authentication             SigV4, principals from {options.CredentialsPath}"

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Runnel.Security.Authentication;
 using Runnel.Server;
+using Runnel.Storage.Log;
 using Runnel.Storage.IoUring;
 using Runnel.Streams;
 
@@ -34,6 +35,9 @@ internal sealed record ServeSettings
     public int? ShardLimit { get; init; }
     public bool? Limits { get; init; }
     public DeviceKind? Device { get; init; }
+
+    /// <summary>Commit loops shared by all shard logs (0: each log commits alone; default one per core).</summary>
+    public int? CommitLoops { get; init; }
     public string? InitialStreams { get; init; }
     public LogLevel? LogLevel { get; init; }
     public string? KeyPassphraseFile { get; init; }
@@ -66,6 +70,7 @@ internal sealed record ServeSettings
         ShardLimit = ShardLimit ?? lower.ShardLimit,
         Limits = Limits ?? lower.Limits,
         Device = Device ?? lower.Device,
+        CommitLoops = CommitLoops ?? lower.CommitLoops,
         InitialStreams = InitialStreams ?? lower.InitialStreams,
         LogLevel = LogLevel ?? lower.LogLevel,
         KeyPassphraseFile = KeyPassphraseFile ?? lower.KeyPassphraseFile,
@@ -111,6 +116,7 @@ internal sealed record ServeSettings
                 SubscriptionLifetime = SubscriptionLifetimeMs is { } l ? TimeSpan.FromMilliseconds(l) : streams.SubscriptionLifetime,
                 ShardLimit = ShardLimit ?? streams.ShardLimit,
                 LimitsEnabled = Limits ?? streams.LimitsEnabled,
+                ShardLog = CommitLoops is { } loops ? streams.ShardLog with { Committer = Committer(loops) } : streams.ShardLog,
             },
             DeviceFactory = path => StorageDevices.Create(path, device),
             InitialStreams = StreamSeed.ParseList(InitialStreams),
@@ -119,6 +125,19 @@ internal sealed record ServeSettings
             CredentialsPath = Credentials is null ? null : Path.GetFullPath(Credentials, baseDirectory),
         };
     }
+
+    /// <summary>
+    /// The commit loops for <c>--commit-loops</c>: none (0, a writer per shard log), the process-wide one-per-core
+    /// loops when the count is the core count, else a committer of its own.
+    /// </summary>
+    /// <exception cref="FormatException">The count is negative or above <see cref="LogCommitter.MaxLoops"/>.</exception>
+    internal static LogCommitter? Committer(int loops) => loops switch
+    {
+        0 => null,
+        < 0 or > LogCommitter.MaxLoops => throw new FormatException($"--commit-loops {loops}: give 0 (a writer per shard log) to {LogCommitter.MaxLoops}."),
+        _ when loops == LogCommitter.Shared.LoopCount => LogCommitter.Shared,
+        _ => new LogCommitter(loops),
+    };
 
     /// <summary>
     /// The passphrase sealing the key file: the first line of <paramref name="file"/> (--key-passphrase-file) when
@@ -159,6 +178,7 @@ internal sealed record ServeSettings
             ShardLimit = ParseInt(Get("SHARD_LIMIT"), "RUNNEL_SHARD_LIMIT"),
             Limits = ParseSwitch(Get("LIMITS"), "RUNNEL_LIMITS"),
             Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
+            CommitLoops = ParseInt(Get("COMMIT_LOOPS"), "RUNNEL_COMMIT_LOOPS"),
             InitialStreams = Get("INITIAL_STREAMS"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
             KeyPassphraseFile = Get("KEY_PASSPHRASE_FILE"),
@@ -210,6 +230,7 @@ internal sealed record ServeSettings
                 "shardLimit" => settings with { ShardLimit = JsonInt(v, where) },
                 "limits" => settings with { Limits = JsonSwitch(v, where) },
                 "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },
+                "commitLoops" => settings with { CommitLoops = JsonInt(v, where) },
                 "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
                 "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
                 "keyPassphraseFile" => settings with { KeyPassphraseFile = Path.GetFullPath(JsonString(v, where), directory) },

@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Extensions.Logging;
 using Runnel.Cli;
 using Runnel.Storage.IoUring;
+using Runnel.Storage.Log;
 using Runnel.Testing;
 
 namespace Runnel.Server.Tests;
@@ -115,4 +116,34 @@ public class ServeSettingsTests
     [InlineData(":2")]
     public void StreamSeed_ParseList_RejectsBadEntries(string text)
         => Assert.Throws<FormatException>(() => StreamSeed.ParseList(text));
+
+    [Fact]
+    public void CommitLoops_Unset_LogsShareTheProcessWideLoops()
+        => Assert.Same(LogCommitter.Shared, new ServeSettings().ToServerOptions("/x").Streams.ShardLog.Committer);
+
+    [Fact]
+    public void CommitLoops_Zero_EachLogCommitsAlone()
+        => Assert.Null(new ServeSettings { CommitLoops = 0 }.ToServerOptions("/x").Streams.ShardLog.Committer);
+
+    [Fact]
+    public void CommitLoops_FromEachSource_ReachesTheShardLogOptions()
+    {
+        using var directory = new TempDirectory();
+        string file = Path.Combine(directory.Path, "runnel.json");
+        File.WriteAllText(file, """{"commitLoops": 3}""");
+        var environment = new Hashtable { ["RUNNEL_COMMIT_LOOPS"] = "5" };
+
+        Assert.Equal(3, ServeSettings.FromJsonFile(file).ToServerOptions("/x").Streams.ShardLog.Committer?.LoopCount);
+        Assert.Equal(5, ServeSettings.FromEnvironment(environment).Over(ServeSettings.FromJsonFile(file)).ToServerOptions("/x").Streams.ShardLog.Committer?.LoopCount);
+        Assert.Equal(7, new ServeSettings { CommitLoops = 7 }.Over(ServeSettings.FromEnvironment(environment)).ToServerOptions("/x").Streams.ShardLog.Committer?.LoopCount);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(LogCommitter.MaxLoops + 1)]
+    public void CommitLoops_OutOfRange_RejectedNamingTheFlag(int loops)
+    {
+        FormatException error = Assert.Throws<FormatException>(() => new ServeSettings { CommitLoops = loops }.ToServerOptions("/x"));
+        Assert.StartsWith($"--commit-loops {loops}: give 0", error.Message, StringComparison.Ordinal);
+    }
 }
