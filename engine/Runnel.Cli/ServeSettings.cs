@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Runnel.Security.Authentication;
 using Runnel.Server;
-using Runnel.Storage.Log;
 using Runnel.Storage.IoUring;
+using Runnel.Storage.Log;
 using Runnel.Streams;
 
 namespace Runnel.Cli;
