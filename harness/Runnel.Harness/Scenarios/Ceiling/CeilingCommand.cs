@@ -47,14 +47,14 @@ public static class CeilingCommand
             catch (ArgumentException e)
             {
                 await Console.Error.WriteLineAsync("ceiling: " + e.Message).ConfigureAwait(false);
-                return 2;
+                return HarnessExitCode.Usage;
             }
             return await RunAsync(options, string.Join(' ', parse.Tokens.Select(t => t.Value)), parse.GetValue(output), parse.GetValue(json), cancellation).ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>Runs, prints the tables, and writes the run directory (and <paramref name="jsonPath"/>).</summary>
+    /// <summary>Runs, prints the tables, and writes the run directory (and <paramref name="jsonPath"/>); <see cref="HarnessExitCode.ChecksFailed"/> when a point is not clean.</summary>
     public static async Task<int> RunAsync(CeilingOptions options, string arguments, string? outDirectory, string? jsonPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,7 +76,7 @@ public static class CeilingCommand
             Console.Out.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
         Console.Out.WriteLine($"ceiling: results in {Path.GetFullPath(directory)} (summary.md, ceiling.json, parameters.json, machine.json)");
-        return report.Points.All(p => p.Clean) ? 0 : 1;
+        return report.Points.All(p => p.Clean) ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 
     /// <summary>perf-results/runs/&lt;yyyy-mm-dd&gt;_&lt;commit&gt;_&lt;machine&gt;-ceiling under the repository (or the current directory).</summary>

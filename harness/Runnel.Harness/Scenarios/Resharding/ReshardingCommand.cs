@@ -32,7 +32,7 @@ public static class ReshardingCommand
         return command;
     }
 
-    /// <summary>Runs the scenario; returns 1 when a check fails (a lost or reordered record is a bug, not a measurement).</summary>
+    /// <summary>Runs the scenario; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails (a lost or reordered record is a bug, not a measurement).</summary>
     public static async Task<int> RunAsync(int seconds, int seed, int runs, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
@@ -72,6 +72,6 @@ public static class ReshardingCommand
         ReshardingRunDirectory.Write(runDirectory, results, document);
         RunOptions.Announce(output, runDirectory);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resharding-under-load took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
-        return passed ? 0 : 1;
+        return passed ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 }
