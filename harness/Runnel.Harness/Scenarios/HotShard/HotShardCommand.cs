@@ -36,15 +36,9 @@ public static class HotShardCommand
         HotShardReport report = await ScenarioProgress.RunAsync(
             string.Create(CultureInfo.InvariantCulture, $"hot-shard: {options.ProvisionedSeconds} simulated s provisioned, {options.OnDemandMinutes} simulated min on-demand"),
             p => new HotShardRun(options).RunAsync(done: p)).ConfigureAwait(false);
-        Console.Out.Write(ToTable(report));
-        if (jsonPath is not null)
-        {
-            ScenarioJson.Write(jsonPath, report);
-            Console.Out.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
-        }
-        HotShardRunDirectory.Write(runDirectory, report);
-        RunOptions.Announce(Console.Out, runDirectory);
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hot-shard took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        // The tables end with the PASS/FAIL line (summary.md shows them too).
+        ScenarioOutput.Finish(Console.Out, "hot-shard", ToTable(report), allPassed: null, report, jsonPath, runDirectory,
+            run => HotShardRunDirectory.Write(run, report), stopwatch.Elapsed);
         return 0;
     }
 
