@@ -61,8 +61,9 @@ public static class CeilingCommand
         string directory = outDirectory ?? DefaultRunDirectory();
         Directory.CreateDirectory(directory);
         Console.Out.WriteLine($"ceiling: run directory {Path.GetFullPath(directory)}");
-        var run = new CeilingRun(options, "ceiling " + arguments, directory, Console.Out);
-        CeilingReport report = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        CeilingReport report = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"ceiling: {CeilingPlan.Build(options).Points.Count} points, {options.WarmupSeconds:0.#} s warm-up + {options.MeasureSeconds:0.#} s each"),
+            p => new CeilingRun(options, "ceiling " + arguments, directory, p).RunAsync(p, cancellationToken)).ConfigureAwait(false);
         string markdown = CeilingMarkdown.Render(report);
         Console.Out.WriteLine();
         Console.Out.Write(markdown);
