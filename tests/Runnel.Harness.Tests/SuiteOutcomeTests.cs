@@ -61,5 +61,14 @@ public sealed class SuiteOutcomeTests
         => Assert.Equal(TimeSpan.FromSeconds(expected),
             SuiteCommand.Limit(TimeSpan.FromSeconds(budget), deadline is { } d ? TimeSpan.FromSeconds(d) : null, TimeSpan.FromSeconds(elapsed)));
 
+    [Fact]
+    public void CommandStartUtc_NotUnderDotnetRun_IsThisProcessesStart()
+    {
+        // The test host's parent is dotnet test (or vstest), not dotnet run.
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+
+        Assert.Equal(self.StartTime.ToUniversalTime(), SuiteClock.CommandStartUtc());
+    }
+
     private static SuiteOutcome Outcome(SuiteStatus status, int exitCode) => new("part", "cmd", status, exitCode, 1, 120, "", "", "part");
 }

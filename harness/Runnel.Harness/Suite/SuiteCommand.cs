@@ -33,6 +33,9 @@ public static class SuiteCommand
     {
         TextWriter output = Console.Out;
         var stopwatch = Stopwatch.StartNew();
+        // The deadline counts from the command's start: dotnet run's build of the harness comes first (SuiteClock).
+        TimeSpan beforeSuite = DateTime.UtcNow - SuiteClock.CommandStartUtc();
+        beforeSuite = beforeSuite > TimeSpan.Zero ? beforeSuite : TimeSpan.Zero;
         RunDirectory run = RunDirectory.Create(quick ? "suite-quick" : "suite", outDirectory, new Dictionary<string, object?> { ["quick"] = quick });
         string repository = RunEnvironment.FindRepository(Directory.GetCurrentDirectory()) ?? RunEnvironment.FindRepository(AppContext.BaseDirectory)
             ?? throw new InvalidOperationException("suite runs the benchmarks project from the repository: run it inside a checkout.");
@@ -50,6 +53,11 @@ public static class SuiteCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"suite{(quick ? " --quick" : "")}: {plan.Count} parts: {string.Join(", ", plan.Select(p => p.Name))}{(missing.Count > 0 ? $" (not in this harness: {string.Join(", ", missing)})" : "")}"));
 
+        if (SuitePlan.Deadline(quick) is { } d)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"suite: deadline {d.TotalMinutes:0.#} min from the command's start ({beforeSuite.TotalSeconds:0} s ago: dotnet run's build); each part also has its own limit"));
+        }
         var outcomes = new List<SuiteOutcome>();
         bool live = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         TimeSpan? deadline = SuitePlan.Deadline(quick);
@@ -57,9 +65,9 @@ public static class SuiteCommand
         {
             SuitePart part = plan[i];
             string header = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{plan.Count}] {part.Name}");
-            TimeSpan limit = Limit(part.Budget, deadline, stopwatch.Elapsed);
+            TimeSpan limit = Limit(part.Budget, deadline, beforeSuite + stopwatch.Elapsed);
             string? skipped = part.SkippedBecause ?? (limit < MinimumLimit
-                ? string.Create(CultureInfo.InvariantCulture, $"the suite's {deadline!.Value.TotalMinutes:0.#}-minute deadline had passed")
+                ? string.Create(CultureInfo.InvariantCulture, $"the suite's {deadline!.Value.TotalMinutes:0.#}-minute deadline was reached")
                 : null);
             if (skipped is not null)
             {
@@ -89,7 +97,7 @@ public static class SuiteCommand
                 $"{header}: {outcome.Result}{(outcome.Status is SuiteStatus.Ok or SuiteStatus.TargetsNotMet ? "" : $", see {part.Name}/console.txt")} in {outcome.WallSeconds:0.0} s{(outcome.Checks.Length > 0 ? $", checks {outcome.Checks}" : "")}"));
         }
 
-        SuiteReport.Write(run, quick, outcomes, stopwatch.Elapsed);
+        SuiteReport.Write(run, quick, outcomes, stopwatch.Elapsed, beforeSuite);
         output.WriteLine();
         if (live)
         {
@@ -111,7 +119,7 @@ public static class SuiteCommand
         {
             output.WriteLine(SuiteReport.Table(outcomes, run.Path));
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite: {SuiteReport.Tally(outcomes)}; {stopwatch.Elapsed.TotalMinutes:0.0} min of wall time; summary in {Path.Combine(run.Path, "summary.md")}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite: {SuiteReport.Tally(outcomes)}; {stopwatch.Elapsed.TotalMinutes:0.0} min of wall time ({(beforeSuite + stopwatch.Elapsed).TotalMinutes:0.0} with what ran before it, {beforeSuite.TotalSeconds:0} s); summary in {Path.Combine(run.Path, "summary.md")}"));
         return ExitCode(outcomes);
     }
 

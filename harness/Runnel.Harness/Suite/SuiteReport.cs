@@ -16,15 +16,20 @@ public static class SuiteReport
     };
 
     /// <summary>Writes summary.md, suite.json and charts/compare-log-latency.svg into <paramref name="run"/>.</summary>
-    public static void Write(RunDirectory run, bool quick, IReadOnlyList<SuiteOutcome> outcomes, TimeSpan wall)
+    /// <param name="run">The suite's run directory.</param>
+    /// <param name="quick">Quick mode.</param>
+    /// <param name="outcomes">The parts' outcomes.</param>
+    /// <param name="wall">The suite's wall time.</param>
+    /// <param name="beforeSuite">The command's time before the suite started (dotnet run's build), which counts toward the deadline.</param>
+    public static void Write(RunDirectory run, bool quick, IReadOnlyList<SuiteOutcome> outcomes, TimeSpan wall, TimeSpan beforeSuite)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(outcomes);
         TimeSpan? deadline = SuitePlan.Deadline(quick);
-        run.WriteJson("suite.json", new { quick, wallSeconds = Math.Round(wall.TotalSeconds, 1), deadlineSeconds = deadline?.TotalSeconds, exitCode = SuiteCommand.ExitCode(outcomes), parts = outcomes });
+        run.WriteJson("suite.json", new { quick, wallSeconds = Math.Round(wall.TotalSeconds, 1), beforeSuiteSeconds = Math.Round(beforeSuite.TotalSeconds, 1), deadlineSeconds = deadline?.TotalSeconds, exitCode = SuiteCommand.ExitCode(outcomes), parts = outcomes });
         var summary = new RunSummary()
             .Text(string.Create(CultureInfo.InvariantCulture,
-                $"`suite{(quick ? " --quick" : "")}`: {Tally(outcomes)}; {wall.TotalMinutes:0.0} minutes of wall time{(deadline is { } d ? $" (deadline {d.TotalMinutes:0.#})" : "")}. Each part ran under a wall-time limit (its budget, cut to the deadline). Each part's folder holds its console output (console.txt) and its own run directory (summary.md, JSON, charts)."))
+                $"`suite{(quick ? " --quick" : "")}`: {Tally(outcomes)}; {wall.TotalMinutes:0.0} minutes of wall time, {(wall + beforeSuite).TotalMinutes:0.0} with the {beforeSuite.TotalSeconds:0} s before the suite started (dotnet run's build){(deadline is { } d ? $"; deadline {d.TotalMinutes:0.#} minutes from the command's start" : "")}. Each part ran under a wall-time limit (its budget, cut to what was left before the deadline). Each part's folder holds its console output (console.txt) and its own run directory (summary.md, JSON, charts)."))
             .Text(Table(outcomes, run.Path));
         foreach (SuiteOutcome o in outcomes.Where(o => o.Status is not (SuiteStatus.Ok or SuiteStatus.Skipped)))
         {
