@@ -147,5 +147,16 @@ public sealed class ResultsSuitePlanTests : IDisposable
         Assert.Equal([0.5, 0.99, 0.999], series[0].Y);
     }
 
+    [Fact]
+    public void KeyFigure_ComparePeersJson_NamesEachWorkloadsWriteRates()
+    {
+        Directory.CreateDirectory(_run);
+        File.WriteAllText(Path.Combine(_run, "compare-peers.json"), """
+            {"workloads":[{"name":"putrecords-500x1k","targets":[{"name":"runnel","write_records_s":95713},{"name":"kinesalite","write_records_s":10094}]}]}
+            """);
+
+        Assert.Equal("putrecords-500x1k: runnel 95,713 vs kinesalite 10,094 records/s written", SuiteFigures.KeyFigure("compare-peers", _run));
+    }
+
     private static SuitePart Part(IReadOnlyList<SuitePart> plan, string name) => plan.Single(p => p.Name == name);
 }

@@ -38,6 +38,9 @@ public static class SuiteFigures
             {
                 "benchmarks" => Benchmarks(folder),
                 "compare-log" => CompareLog(folder),
+                "compare-peers" => First(folder, "compare-peers.json", r => string.Join("; ", r.GetProperty("workloads").EnumerateArray().Select(w =>
+                    w.GetProperty("name").GetString() + ": " + string.Join(" vs ", w.GetProperty("targets").EnumerateArray().Select(t =>
+                        Invariant($"{t.GetProperty("name").GetString()} {t.GetProperty("write_records_s").GetDouble():#,0}"))) + " records/s written"))),
                 "resharding-under-load" => First(folder, "resharding.json", r =>
                 {
                     JsonElement run = r.GetProperty("runs")[0];
