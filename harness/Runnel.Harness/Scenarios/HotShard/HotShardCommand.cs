@@ -75,12 +75,8 @@ public static class HotShardCommand
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"hot-shard: {report.Keys} keys, Zipf s={report.ZipfExponent}, {ScenarioFormat.Size(report.RecordBytes)} records, {report.OfferedMiBps} MiB/s offered; the hottest key {report.HotKey} carries {report.HotKeyShare:P1} of the records"));
-        text.AppendLine();
-        text.AppendLine(Invariant($"Provisioned, 4 shards, {report.ProvisionedSeconds} simulated s:"));
-        text.AppendLine();
-        AppendRows(text, report.Provisioned);
-        text.AppendLine();
+        AppendProvisioned(text, "hot-shard", report.Keys, report.ZipfExponent, report.RecordBytes, report.OfferedMiBps, report.HotKey, report.HotKeyShare,
+            Invariant($"{report.ProvisionedSeconds} simulated s"), report.Provisioned);
         text.AppendLine("On-demand (maintenance every simulated minute):");
         text.AppendLine();
         text.AppendLine("| minutes | open shards | offered MiB/s | accepted MiB/s | throttled | hot key throttled |");
@@ -94,10 +90,7 @@ public static class HotShardCommand
         text.AppendLine();
         AppendRows(text, report.OnDemandFinal);
         text.AppendLine();
-        foreach (ScenarioCheck check in report.Checks)
-        {
-            text.AppendLine($"- {check.Verdict} {check.Name}: {check.Rule}: {check.Measured}");
-        }
+        AppendChecks(text, report.Checks);
         text.AppendLine(report.Checks.All(c => c.Passed) ? "hot-shard: all checks PASS" : "hot-shard: some checks FAIL");
         return text.ToString();
     }
@@ -107,17 +100,30 @@ public static class HotShardCommand
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"hot-shard in real time ({report.Target}): {report.Keys} keys, Zipf s={report.ZipfExponent}, {ScenarioFormat.Size(report.RecordBytes)} records, {report.OfferedMiBps} MiB/s offered; the hottest key {report.HotKey} carries {report.HotKeyShare:P1} of the records"));
+        AppendProvisioned(text, $"hot-shard in real time ({report.Target})", report.Keys, report.ZipfExponent, report.RecordBytes, report.OfferedMiBps, report.HotKey,
+            report.HotKeyShare, Invariant($"{report.Seconds} s of wall time"), report.Shards);
+        AppendChecks(text, report.Checks);
+        return text.ToString();
+    }
+
+    /// <summary>The workload's line, then the provisioned phase's table.</summary>
+    private static void AppendProvisioned(StringBuilder text, string title, int keys, double zipf, int recordBytes, double offeredMiBps, string hotKey, double hotKeyShare,
+        string duration, IReadOnlyList<HotShardRow> rows)
+    {
+        text.AppendLine(Invariant($"{title}: {keys} keys, Zipf s={zipf}, {ScenarioFormat.Size(recordBytes)} records, {offeredMiBps} MiB/s offered; the hottest key {hotKey} carries {hotKeyShare:P1} of the records"));
         text.AppendLine();
-        text.AppendLine(Invariant($"Provisioned, 4 shards, {report.Seconds} s of wall time:"));
+        text.AppendLine($"Provisioned, 4 shards, {duration}:");
         text.AppendLine();
-        AppendRows(text, report.Shards);
+        AppendRows(text, rows);
         text.AppendLine();
-        foreach (ScenarioCheck check in report.Checks)
+    }
+
+    private static void AppendChecks(StringBuilder text, IReadOnlyList<ScenarioCheck> checks)
+    {
+        foreach (ScenarioCheck check in checks)
         {
             text.AppendLine($"- {check.Verdict} {check.Name}: {check.Rule}: {check.Measured}");
         }
-        return text.ToString();
     }
 
     private static void AppendRows(StringBuilder text, IReadOnlyList<HotShardRow> rows)
