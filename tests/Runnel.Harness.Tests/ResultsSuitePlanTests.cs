@@ -21,10 +21,10 @@ public sealed class ResultsSuitePlanTests : IDisposable
     {
         IReadOnlyList<SuitePart> plan = SuitePlan.Create(quick: true, _run, s_none);
 
-        Assert.Equal(["benchmarks", "compare-log", "shard-limits", "hot-shard", "resharding-under-load", "on-demand", "cost"], plan.Select(p => p.Name));
-        Assert.Equal(SuiteProgram.Benchmarks, plan[0].Program);
-        Assert.Equal(["--filter", "*", "--job", "short", "--artifacts", Path.Combine(_run, "benchmarks")], plan[0].Arguments);
-        Assert.Contains("--quick", Part(plan, "compare-log").Arguments);
+        Assert.Equal(["shard-limits", "hot-shard", "resharding-under-load", "on-demand", "cost", "compare-log", "benchmarks"], plan.Select(p => p.Name));
+        Assert.Equal(SuiteProgram.Benchmarks, plan[^1].Program);
+        Assert.Equal(["--filter", .. SuitePlan.QuickBenchmarks, "--job", "short", "--iterationTime", "250", "--inProcess", "--artifacts", Path.Combine(_run, "benchmarks")], plan[^1].Arguments);
+        Assert.Equal(["compare-log", "--quick", "--duration", "5", "--json", Path.Combine(_run, "compare-log", "compare-log.json")], Part(plan, "compare-log").Arguments);
         Assert.Equal(["hot-shard", "--minutes", "20", "--out", Path.Combine(_run, "hot-shard")], Part(plan, "hot-shard").Arguments);
         Assert.Equal(["resharding-under-load", "--seconds", "30", "--out", Path.Combine(_run, "resharding-under-load")], Part(plan, "resharding-under-load").Arguments);
         Assert.Equal(["on-demand", "--mode-switch-only", "--out", Path.Combine(_run, "on-demand")], Part(plan, "on-demand").Arguments);
@@ -36,7 +36,7 @@ public sealed class ResultsSuitePlanTests : IDisposable
     {
         IReadOnlyList<SuitePart> plan = SuitePlan.Create(quick: false, _run, s_none);
 
-        Assert.DoesNotContain("--job", plan[0].Arguments);
+        Assert.Equal(["--filter", "*", "--artifacts", Path.Combine(_run, "benchmarks")], Part(plan, "benchmarks").Arguments);
         Assert.DoesNotContain("--quick", Part(plan, "compare-log").Arguments);
         Assert.Contains("60", Part(plan, "hot-shard").Arguments);
         Assert.Equal(["resharding-under-load", "--seconds", "120", "--runs", "3", "--out", Path.Combine(_run, "resharding-under-load")], Part(plan, "resharding-under-load").Arguments);
@@ -51,7 +51,7 @@ public sealed class ResultsSuitePlanTests : IDisposable
         IReadOnlyList<SuitePart> plan = SuitePlan.Create(quick, _run, s_none);
 
         var paths = plan.SelectMany(p => p.Arguments).Where(a => a.StartsWith('/')).ToList();
-        Assert.Equal(plan.Count, paths.Count);
+        Assert.Equal(plan.Count(p => p.Program != SuiteProgram.Build), paths.Count);
         Assert.All(paths, p => Assert.StartsWith(_run + Path.DirectorySeparatorChar, p, StringComparison.Ordinal));
     }
 
@@ -68,6 +68,8 @@ public sealed class ResultsSuitePlanTests : IDisposable
         IReadOnlyList<SuitePart> full = SuitePlan.Create(quick: false, _run, available);
 
         Assert.Equal(["compare-peers", "--quick", "--json", Path.Combine(_run, "compare-peers", "compare-peers.json")], Part(quick, "compare-peers").Arguments);
+        Assert.Equal(["shard-limits", "hot-shard", "resharding-under-load", "on-demand", "cost", "build-cli", "ceiling", "compare-log", "compare-peers", "benchmarks"], quick.Select(p => p.Name));
+        Assert.Equal("dotnet build -c Release engine/Runnel.Cli --nologo -v quiet", Part(quick, "build-cli").CommandLine);
         Assert.Equal(["ceiling", "--quick", "--out", Path.Combine(_run, "ceiling")], Part(quick, "ceiling").Arguments);
         Assert.Equal(["ceiling", "--out", Path.Combine(_run, "ceiling")], Part(full, "ceiling").Arguments);
         Assert.True(Part(quick, "ceiling").Optional);
@@ -79,8 +81,26 @@ public sealed class ResultsSuitePlanTests : IDisposable
 
     [Fact]
     public void CommandLine_BenchmarksPart_IsWhatAUserTypes()
-        => Assert.Equal("dotnet run -c Release --project harness/Runnel.Benchmarks -- --filter '*' --job short --artifacts /r/benchmarks",
-            SuitePlan.Create(quick: true, "/r", s_none)[0].CommandLine);
+        => Assert.Equal("dotnet run -c Release --project harness/Runnel.Benchmarks -- --filter '*' --job short --iterationTime 250 --inProcess --artifacts /r/benchmarks",
+            SuitePlan.Create(quick: true, "/r", s_none)[^1].CommandLine.Replace(string.Join(' ', SuitePlan.QuickBenchmarks.Select(b => $"'{b}'")), "'*'", StringComparison.Ordinal));
+
+    [Fact]
+    public void Create_Quick_EveryBudgetFitsTheDeadlineAndTheFullRunHasNone()
+    {
+        var available = new Dictionary<string, IReadOnlySet<string>>
+        {
+            ["compare-peers"] = new HashSet<string> { "--quick", "--json", "--duration", "--targets" },
+            ["ceiling"] = new HashSet<string> { "--quick", "--out" },
+        };
+
+        IReadOnlyList<SuitePart> quick = SuitePlan.Create(quick: true, _run, available);
+
+        Assert.All(quick, p => Assert.InRange(p.Budget, TimeSpan.FromSeconds(10), SuitePlan.QuickDeadline));
+        Assert.True(SuitePlan.QuickDeadline < TimeSpan.FromMinutes(10), "the fresh clone's limit is 10 minutes in all, dotnet run's build included");
+        Assert.Equal(["compare-peers", "--quick", "--duration", "5", "--targets", "runnel,kinesalite", "--json", Path.Combine(_run, "compare-peers", "compare-peers.json")], Part(quick, "compare-peers").Arguments);
+        Assert.Equal(["compare-peers", "--json", Path.Combine(_run, "compare-peers", "compare-peers.json")], Part(SuitePlan.Create(quick: false, _run, available), "compare-peers").Arguments);
+        Assert.Null(SuitePlan.Deadline(quick: false));
+    }
 
     [Fact]
     public void Checks_ScenarioJson_CountsPassedOfAll()
@@ -89,8 +109,25 @@ public sealed class ResultsSuitePlanTests : IDisposable
         File.WriteAllText(Path.Combine(_run, "x.json"), """{"checks":[{"rule":"a","passed":true},{"rule":"b","passed":false}],"cases":[{"check":{"rule":"c","passed":true}}]}""");
         File.WriteAllText(Path.Combine(_run, "env.json"), """{"rule":"not a check","passed":false}""");
 
-        Assert.Equal("2 of 3 PASS", SuiteFigures.Checks(_run));
-        Assert.Equal("", SuiteFigures.Checks(Path.Combine(_run, "missing")));
+        Assert.Equal(new SuiteCheckTally(2, 3), SuiteFigures.Checks(_run));
+        Assert.Equal("2 of 3 PASS", SuiteFigures.Checks(_run).ToString());
+        Assert.Equal("", SuiteFigures.Checks(Path.Combine(_run, "missing")).ToString());
+    }
+
+    [Fact]
+    public void Checks_CompareLogAndComparePeersJson_CountTargetsAndGatingChecks()
+    {
+        Directory.CreateDirectory(_run);
+        File.WriteAllText(Path.Combine(_run, "compare-log.json"), """
+            {"cases":[{"name":"a","verdict":"FAIL","targets":[{"target":"ratio >= 2.5","verdict":"FAIL"},{"target":"fio","verdict":"N/A"}]},
+                      {"name":"b","verdict":"PASS","targets":[{"target":"p99","verdict":"PASS"}]}]}
+            """);
+        File.WriteAllText(Path.Combine(_run, "compare-peers.json"), """
+            {"checks":[{"check":"read back","verdict":"PASS","gates":true},{"check":"peer read back","verdict":"FAIL","gates":false},
+                       {"check":"20x","verdict":"FAIL","gates":true}],"passed":false}
+            """);
+
+        Assert.Equal(new SuiteCheckTally(2, 4), SuiteFigures.Checks(_run));
     }
 
     [Fact]
@@ -108,6 +145,17 @@ public sealed class ResultsSuitePlanTests : IDisposable
         Assert.Equal("Runnel append-1k-group", Assert.Single(series).Name);
         Assert.Equal([1.0, 2.0, 3.0], series[0].X);
         Assert.Equal([0.5, 0.99, 0.999], series[0].Y);
+    }
+
+    [Fact]
+    public void KeyFigure_ComparePeersJson_NamesEachWorkloadsWriteRates()
+    {
+        Directory.CreateDirectory(_run);
+        File.WriteAllText(Path.Combine(_run, "compare-peers.json"), """
+            {"workloads":[{"name":"putrecords-500x1k","targets":[{"name":"runnel","write_records_s":95713},{"name":"kinesalite","write_records_s":10094}]}]}
+            """);
+
+        Assert.Equal("putrecords-500x1k: runnel 95,713 vs kinesalite 10,094 records/s written", SuiteFigures.KeyFigure("compare-peers", _run));
     }
 
     private static SuitePart Part(IReadOnlyList<SuitePart> plan, string name) => plan.Single(p => p.Name == name);

@@ -14,6 +14,10 @@ public sealed class ScenarioProgress : TextWriter, IProgress<double>
     private readonly ProgressTask? _task;
     private readonly TextWriter _plain;
 
+    // Live: the start of a line written in pieces (ceiling's "[3/24] point ... " then its result), printed above the
+    // bar when the line ends, so that the bar's redraws do not split it.
+    private readonly StringBuilder _pending = new();
+
     private ScenarioProgress(ProgressTask? task, TextWriter plain)
     {
         _task = task;
@@ -65,7 +69,11 @@ public sealed class ScenarioProgress : TextWriter, IProgress<double>
         }
         else
         {
-            AnsiConsole.WriteLine(value ?? "");
+            lock (_pending)
+            {
+                AnsiConsole.WriteLine(_pending + (value ?? ""));
+                _pending.Clear();
+            }
         }
     }
 
@@ -76,9 +84,16 @@ public sealed class ScenarioProgress : TextWriter, IProgress<double>
         {
             _plain.Write(value);
         }
-        else
+        else if (value == '\n')
         {
-            AnsiConsole.Write(value.ToString());
+            WriteLine("");
+        }
+        else if (value != '\r')
+        {
+            lock (_pending)
+            {
+                _pending.Append(value);
+            }
         }
     }
 }

@@ -7,22 +7,26 @@ namespace Runnel.Harness.Suite;
 /// <summary>Reads the parts' outputs back for the suite's summary: check tallies, headline numbers, compare-log's latency CDF.</summary>
 public static class SuiteFigures
 {
-    /// <summary>"N of M PASS" over every check (an object with <c>rule</c> and <c>passed</c>) in the JSON files of <paramref name="folder"/>; empty when none.</summary>
-    public static string Checks(string folder)
+    /// <summary>
+    /// The checks in the JSON files of <paramref name="folder"/>: the scenarios' (an object with <c>rule</c> and a boolean
+    /// <c>passed</c>), compare-log's targets (<c>target</c> and a PASS or FAIL <c>verdict</c>; N/A is not a check) and
+    /// compare-peers' checks (<c>check</c> and a <c>verdict</c>; those with <c>gates: false</c> are reported only).
+    /// </summary>
+    public static SuiteCheckTally Checks(string folder)
     {
         int passed = 0, all = 0;
         foreach (JsonElement root in Documents(folder))
         {
             Walk(root, e =>
             {
-                if (e.TryGetProperty("rule", out _) && e.TryGetProperty("passed", out JsonElement ok) && ok.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                if (IsCheck(e) is { } ok)
                 {
                     all++;
-                    passed += ok.ValueKind == JsonValueKind.True ? 1 : 0;
+                    passed += ok ? 1 : 0;
                 }
             });
         }
-        return all == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{passed} of {all} PASS");
+        return new SuiteCheckTally(passed, all);
     }
 
     /// <summary>The headline number of a part, from its JSON; empty when there is none to show.</summary>
@@ -34,6 +38,9 @@ public static class SuiteFigures
             {
                 "benchmarks" => Benchmarks(folder),
                 "compare-log" => CompareLog(folder),
+                "compare-peers" => First(folder, "compare-peers.json", r => string.Join("; ", r.GetProperty("workloads").EnumerateArray().Select(w =>
+                    w.GetProperty("name").GetString() + ": " + string.Join(" vs ", w.GetProperty("targets").EnumerateArray().Select(t =>
+                        Invariant($"{t.GetProperty("name").GetString()} {t.GetProperty("write_records_s").GetDouble():#,0}"))) + " records/s written"))),
                 "resharding-under-load" => First(folder, "resharding.json", r =>
                 {
                     JsonElement run = r.GetProperty("runs")[0];
@@ -119,6 +126,27 @@ public static class SuiteFigures
         JsonElement[] switches = [.. report.GetProperty("switches").EnumerateArray()];
         JsonElement[] checks = [.. report.GetProperty("checks").EnumerateArray()];
         return Invariant($"mode switches: {switches.Count(s => s.GetProperty("error").ValueKind == JsonValueKind.Null)} switched, {switches.Count(s => s.GetProperty("error").ValueKind != JsonValueKind.Null)} refused, {checks.Count(c => c.GetProperty("passed").GetBoolean())}/{checks.Length} checks pass");
+    }
+
+    /// <summary>Whether <paramref name="e"/> is a check that passed, failed, or (null) is not a check.</summary>
+    private static bool? IsCheck(JsonElement e)
+    {
+        if (e.TryGetProperty("rule", out _) && e.TryGetProperty("passed", out JsonElement passed) && passed.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return passed.ValueKind == JsonValueKind.True;
+        }
+        bool gates = !e.TryGetProperty("gates", out JsonElement g) || g.ValueKind != JsonValueKind.False;
+        if ((e.TryGetProperty("target", out _) || e.TryGetProperty("check", out _)) && gates
+            && e.TryGetProperty("verdict", out JsonElement verdict) && verdict.ValueKind == JsonValueKind.String)
+        {
+            return verdict.GetString() switch
+            {
+                "PASS" => true,
+                "FAIL" => false,
+                _ => null,
+            };
+        }
+        return null;
     }
 
     private static string Join(params string[] parts) => string.Join("; ", parts.Where(p => p.Length > 0));

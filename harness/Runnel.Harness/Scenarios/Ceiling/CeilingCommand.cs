@@ -47,22 +47,23 @@ public static class CeilingCommand
             catch (ArgumentException e)
             {
                 await Console.Error.WriteLineAsync("ceiling: " + e.Message).ConfigureAwait(false);
-                return 2;
+                return HarnessExitCode.Usage;
             }
             return await RunAsync(options, string.Join(' ', parse.Tokens.Select(t => t.Value)), parse.GetValue(output), parse.GetValue(json), cancellation).ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>Runs, prints the tables, and writes the run directory (and <paramref name="jsonPath"/>).</summary>
+    /// <summary>Runs, prints the tables, and writes the run directory (and <paramref name="jsonPath"/>); <see cref="HarnessExitCode.ChecksFailed"/> when a point is not clean.</summary>
     public static async Task<int> RunAsync(CeilingOptions options, string arguments, string? outDirectory, string? jsonPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         string directory = outDirectory ?? DefaultRunDirectory();
         Directory.CreateDirectory(directory);
         Console.Out.WriteLine($"ceiling: run directory {Path.GetFullPath(directory)}");
-        var run = new CeilingRun(options, "ceiling " + arguments, directory, Console.Out);
-        CeilingReport report = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        CeilingReport report = await ScenarioProgress.RunAsync(
+            string.Create(CultureInfo.InvariantCulture, $"ceiling: {CeilingPlan.Build(options).Points.Count} points, {options.WarmupSeconds:0.#} s warm-up + {options.MeasureSeconds:0.#} s each"),
+            p => new CeilingRun(options, "ceiling " + arguments, directory, p).RunAsync(p, cancellationToken)).ConfigureAwait(false);
         string markdown = CeilingMarkdown.Render(report);
         Console.Out.WriteLine();
         Console.Out.Write(markdown);
@@ -76,7 +77,7 @@ public static class CeilingCommand
             Console.Out.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
         Console.Out.WriteLine($"ceiling: results in {Path.GetFullPath(directory)} (summary.md, ceiling.json, parameters.json, machine.json)");
-        return report.Points.All(p => p.Clean) ? 0 : 1;
+        return report.Points.All(p => p.Clean) ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 
     /// <summary>perf-results/runs/&lt;yyyy-mm-dd&gt;_&lt;commit&gt;_&lt;machine&gt;-ceiling under the repository (or the current directory).</summary>

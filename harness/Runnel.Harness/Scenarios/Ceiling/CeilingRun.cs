@@ -13,8 +13,8 @@ public sealed class CeilingRun(CeilingOptions options, string commandLine, strin
         "PutRecords answers after every record's frame and its shard's checkpoint were written and fdatasync'd "
         + "(group commit per shard log: many records, one write, one fdatasync, then the checkpoint's); limits off";
 
-    /// <summary>Runs every point and returns the report.</summary>
-    public async Task<CeilingReport> RunAsync(CancellationToken cancellationToken = default)
+    /// <summary>Runs every point and returns the report; <paramref name="done"/> gets the fraction of points run.</summary>
+    public async Task<CeilingReport> RunAsync(IProgress<double>? done = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
         DateTime started = DateTime.UtcNow;
@@ -24,6 +24,7 @@ public sealed class CeilingRun(CeilingOptions options, string commandLine, strin
         Directory.CreateDirectory(dataRoot);
         string? disk = DiskCounters.DeviceOf(dataRoot);
         var results = new CeilingPointResult?[plan.Points.Count];
+        int finished = 0;
         var targets = new List<CeilingTargetInfo>();
         var traces = new List<CeilingTrace>();
         try
@@ -52,6 +53,7 @@ public sealed class CeilingRun(CeilingOptions options, string commandLine, strin
                             CeilingPointResult result = await CeilingRunner.RunAsync(target, point, options, disk, cancellationToken).ConfigureAwait(false);
                             results[i] = result;
                             progress.WriteLine(CeilingMarkdown.OneLine(result));
+                            done?.Report((double)++finished / plan.Points.Count);
                         }
                     }
                     finally

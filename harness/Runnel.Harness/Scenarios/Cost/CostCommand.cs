@@ -44,7 +44,7 @@ public static class CostCommand
         if (workload.RetentionHours is < 24 or > 8760 || workload.Phases.Any(p => p.Hours <= 0 || p.RecordBytes <= 0 || p.RecordsPerSecond < 0))
         {
             Console.Error.WriteLine("cost: retention must be 24..8760 hours, and every phase needs hours > 0 and records > 0 bytes.");
-            return 2;
+            return HarnessExitCode.Usage;
         }
         Pricing pricing;
         try
@@ -54,7 +54,7 @@ public static class CostCommand
         catch (Exception e) when (e is FormatException or IOException)
         {
             Console.Error.WriteLine($"cost: {e.Message}");
-            return 2;
+            return HarnessExitCode.Usage;
         }
         CostEstimate provisioned = CostModel.Provisioned(workload, pricing.Provisioned);
         CostEstimate onDemand = CostModel.OnDemand(workload, pricing.OnDemand);

@@ -33,10 +33,20 @@ public sealed record HotShardOptions(
 /// Throttled records are counted and dropped, so that offered traffic stays what the options say.</remarks>
 public sealed class HotShardRun(HotShardOptions options)
 {
+    /// <summary>
+    /// Where the real-time run's steady window starts: a shard's bucket starts full (a second of capacity), and the hot
+    /// shard, offered about 1.27 MiB/s by the default options, spends it in 1 / 0.27 = 3.7 s.
+    /// </summary>
+    public const int RealTimeSteadyFromSecond = 5;
+
+    /// <summary>The fewest seconds a real-time run takes (a steady window of at least 3 s).</summary>
+    public const int RealTimeMinimumSeconds = RealTimeSteadyFromSecond + 3;
+
     private const double MiB = 1024 * 1024;
     private const int StepsPerSecond = 10;
     private const int MaxCallRecords = 500;
     private const string StreamName = "hot";
+
     private static readonly StreamRef s_stream = StreamRef.Named(StreamName);
     private static readonly TimeSpan s_step = TimeSpan.FromMilliseconds(100);
 
@@ -85,6 +95,64 @@ public sealed class HotShardRun(HotShardOptions options)
         {
             ProvisionedTimeline = provisionedTimeline,
             OnDemandTimeline = onDemandTimeline,
+        };
+    }
+
+    /// <summary>
+    /// The provisioned phase on the wall clock: the engine in this process with Kinesis limits on and the system
+    /// clock, a 4-shard stream, the same 100 ms steps sent when the wall clock reaches them (late steps go back to
+    /// back). The hot shard's check reads its accepted rate from second <see cref="RealTimeSteadyFromSecond"/> on.
+    /// </summary>
+    public async Task<HotShardRealTimeReport> RunRealTimeAsync(int seconds, IProgress<double>? done = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seconds, RealTimeMinimumSeconds);
+        for (int i = 0; i < _hashes.Length; i++)
+        {
+            _hashes[i] = PartitionKeyHasher.Hash(_keys.Names[i]);
+        }
+        using var engine = StreamEngine.Open(SimulatedEngine.Options, new DiscardingStreamStorage(), TimeProvider.System);
+        engine.CreateStream(StreamName, shardCount: 4);
+        var traffic = new Traffic(OpenShards(engine));
+        var timeline = new HotShardTimeline(seconds, 1);
+        double carry = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int step = 0; step < seconds * StepsPerSecond; step++)
+        {
+            TimeSpan due = step * s_step;
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+            }
+            carry = await StepAsync(engine, traffic, carry, timeline, step / StepsPerSecond).ConfigureAwait(false);
+            if (step % StepsPerSecond == 0)
+            {
+                done?.Report((double)step / (seconds * StepsPerSecond));
+            }
+        }
+        IReadOnlyList<HotShardRow> rows = traffic.Rows(seconds, _keys.Names, onlyOpen: false);
+        HotShardRow hot = rows.OrderByDescending(r => r.OfferedMiBps).First();
+        int hotIndex = timeline.Shards.ToList().IndexOf(hot.ShardId);
+        double[,] offered = timeline.OfferedMiBps(), throttled = timeline.ThrottledMiBps();
+        double steady = 0;
+        for (int b = RealTimeSteadyFromSecond; b < seconds; b++)
+        {
+            steady += (double.IsNaN(offered[hotIndex, b]) ? 0 : offered[hotIndex, b]) - (double.IsNaN(throttled[hotIndex, b]) ? 0 : throttled[hotIndex, b]);
+        }
+        steady /= seconds - RealTimeSteadyFromSecond;
+        var checks = new List<ScenarioCheck>
+        {
+            new("real-time-hot-shard-throttled",
+                Invariant($"the shard holding the hot keys is held to 1 MiB/s (within 2 %, from second {RealTimeSteadyFromSecond}) while the stream is below its 4 MiB/s aggregate"),
+                Invariant($"{hot.ShardId}: offered {hot.OfferedMiBps:0.###} MiB/s, accepted {steady:0.###} from second {RealTimeSteadyFromSecond} ({hot.AcceptedMiBps:0.###} over the run), {hot.ThrottledRecords} records throttled; stream offered {options.OfferedMiBps:0.###} of 4"),
+                hot.OfferedMiBps > 1 && hot.ThrottledRecords > 0 && Math.Abs(steady - 1) <= 0.02 && options.OfferedMiBps < 4),
+            new("real-time-cold-shards-unthrottled", "shards offered under 0.9 MiB/s throttle nothing",
+                Invariant($"{rows.Count(r => r.OfferedMiBps < 0.9)} cold shards, {rows.Where(r => r.OfferedMiBps < 0.9).Sum(r => r.ThrottledRecords)} records throttled"),
+                rows.Where(r => r.OfferedMiBps < 0.9).All(r => r.ThrottledRecords == 0)),
+        };
+        return new HotShardRealTimeReport("hot-shard-real-time", "embedded engine, real time", options.Keys, options.ZipfExponent, options.RecordBytes,
+            options.OfferedMiBps, _keys.Names[0], _keys.Probability(0), seconds, RealTimeSteadyFromSecond, rows, checks, ScenarioEnvironment.Current(clock.Elapsed))
+        {
+            Timeline = timeline,
         };
     }
 

@@ -32,6 +32,21 @@ public static class HotShardRunDirectory
         run.WriteSummary(summary);
     }
 
+    /// <summary>Writes a real-time <paramref name="report"/> into <paramref name="run"/>: its JSON, per-shard heatmaps per second, summary.md.</summary>
+    public static void WriteRealTime(RunDirectory run, HotShardRealTimeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(report);
+        run.WriteJson("hot-shard-real-time.json", report);
+        var summary = new RunSummary();
+        if (report.Timeline is { } timeline)
+        {
+            Heatmaps(run, summary, timeline, "real-time", "second");
+        }
+        summary.Text(HotShardCommand.ToTable(report));
+        run.WriteSummary(summary);
+    }
+
     private static void Heatmaps(RunDirectory run, RunSummary summary, HotShardTimeline timeline, string phase, string xLabel)
     {
         if (timeline.Shards.Count == 0)

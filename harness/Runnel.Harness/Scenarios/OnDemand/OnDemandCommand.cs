@@ -45,20 +45,8 @@ public static class OnDemandCommand
             p => new OnDemandRun(phases, p, p).RunAsync()).ConfigureAwait(false);
         ModeSwitchReport modeSwitch = await RunModeSwitchAsync().ConfigureAwait(false);
         OnDemandReport report = OnDemandReport.Create(days, phases, result, modeSwitch, stopwatch.Elapsed);
-        output.WriteLine();
-        output.Write(report.ToTable());
-        output.WriteLine();
-        output.Write(modeSwitch.ToTable());
-        output.WriteLine();
-        output.WriteLine(report.AllPassed ? "on-demand: all checks PASS" : "on-demand: some checks FAIL");
-        if (jsonPath is not null)
-        {
-            ScenarioJson.Write(jsonPath, report);
-            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
-        }
-        OnDemandRunDirectory.Write(runDirectory, report, result);
-        RunOptions.Announce(output, runDirectory);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        ScenarioOutput.Finish(output, "on-demand", $"\n{report.ToTable()}\n{modeSwitch.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+            run => OnDemandRunDirectory.Write(run, report, result), stopwatch.Elapsed);
         return 0;
     }
 
@@ -69,18 +57,8 @@ public static class OnDemandCommand
         RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["modeSwitchOnly"] = true, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         ModeSwitchReport report = await RunModeSwitchAsync().ConfigureAwait(false);
-        output.WriteLine();
-        output.Write(report.ToTable());
-        output.WriteLine();
-        output.WriteLine(report.AllPassed ? "on-demand mode switches: all checks PASS" : "on-demand mode switches: some checks FAIL");
-        if (jsonPath is not null)
-        {
-            ScenarioJson.Write(jsonPath, report);
-            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
-        }
-        OnDemandRunDirectory.WriteModeSwitch(runDirectory, report);
-        RunOptions.Announce(output, runDirectory);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on-demand mode switches took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+        ScenarioOutput.Finish(output, "on-demand mode switches", $"\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+            run => OnDemandRunDirectory.WriteModeSwitch(run, report), stopwatch.Elapsed);
         return 0;
     }
 

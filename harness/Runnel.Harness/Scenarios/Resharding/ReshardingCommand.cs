@@ -32,7 +32,7 @@ public static class ReshardingCommand
         return command;
     }
 
-    /// <summary>Runs the scenario; returns 1 when a check fails (a lost or reordered record is a bug, not a measurement).</summary>
+    /// <summary>Runs the scenario; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails (a lost or reordered record is a bug, not a measurement).</summary>
     public static async Task<int> RunAsync(int seconds, int seed, int runs, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
@@ -55,23 +55,10 @@ public static class ReshardingCommand
                 }
                 return done;
             }).ConfigureAwait(false);
-        foreach (ReshardingResult result in results)
-        {
-            output.WriteLine();
-            output.Write(result.ToTable());
-            output.WriteLine();
-        }
         bool passed = results.All(r => r.AllPassed);
-        output.WriteLine(passed ? "resharding-under-load: all checks PASS" : "resharding-under-load: some checks FAIL");
         var document = new { scenario = "resharding-under-load", runs = results, environment = ScenarioEnvironment.Current(stopwatch.Elapsed) };
-        if (jsonPath is not null)
-        {
-            ScenarioJson.Write(jsonPath, document);
-            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
-        }
-        ReshardingRunDirectory.Write(runDirectory, results, document);
-        RunOptions.Announce(output, runDirectory);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resharding-under-load took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
-        return passed ? 0 : 1;
+        ScenarioOutput.Finish(output, "resharding-under-load", string.Concat(results.Select(r => $"\n{r.ToTable()}\n")), passed, document, jsonPath, runDirectory,
+            run => ReshardingRunDirectory.Write(run, results, document), stopwatch.Elapsed);
+        return passed ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 }

@@ -102,22 +102,11 @@ public static class ShardLimitsCommand
 
     private static int Finish(TextWriter output, ShardLimitsReport report, string? jsonPath, RunDirectory runDirectory, Stopwatch stopwatch)
     {
-        output.WriteLine();
-        output.WriteLine(report.RealTimeTarget is { } target
+        string header = report.RealTimeTarget is { } target
             ? string.Create(CultureInfo.InvariantCulture, $"shard-limits: one provisioned shard, {report.SimulatedSeconds} s of wall time per case against {target}, 10 ms steps")
-            : string.Create(CultureInfo.InvariantCulture, $"shard-limits: one provisioned shard, {report.SimulatedSeconds} simulated s per case, 10 ms steps"));
-        output.WriteLine();
-        output.Write(report.ToTable());
-        output.WriteLine();
-        output.WriteLine(report.AllPassed ? "shard-limits: all checks PASS" : "shard-limits: some checks FAIL");
-        if (jsonPath is not null)
-        {
-            ScenarioJson.Write(jsonPath, report);
-            output.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
-        }
-        ShardLimitsRunDirectory.Write(runDirectory, report);
-        RunOptions.Announce(output, runDirectory);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard-limits took {stopwatch.Elapsed.TotalSeconds:0.0} s of wall time"));
+            : string.Create(CultureInfo.InvariantCulture, $"shard-limits: one provisioned shard, {report.SimulatedSeconds} simulated s per case, 10 ms steps");
+        ScenarioOutput.Finish(output, "shard-limits", $"\n{header}\n\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+            run => ShardLimitsRunDirectory.Write(run, report), stopwatch.Elapsed);
         return 0;
     }
 }
