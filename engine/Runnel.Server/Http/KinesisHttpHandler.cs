@@ -260,7 +260,7 @@ internal sealed class KinesisHttpHandler
     /// <summary>
     /// The data plane's JSON fast path (<see cref="IJsonOperation"/>): the operation reads the body itself when it is
     /// in the usual shape (else it is decoded generically, with the same errors) and writes its answer with a
-    /// <see cref="Utf8JsonWriter"/> into a pooled buffer, sent once complete. Taken only without the audit trail and
+    /// <see cref="Utf8JsonWriter"/> into pooled chunks, sent once complete. Taken only without the audit trail and
     /// <c>--auth sigv4</c> authorization, which read the decoded <see cref="RequestBody"/> and the answer's structure.
     /// </summary>
     private async Task ExecuteJsonAsync(HttpContext context, IJsonOperation operation, byte[] body, int length, string contentType)
@@ -279,8 +279,8 @@ internal sealed class KinesisHttpHandler
         HttpResponse response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
-        response.ContentLength = output.WrittenMemory.Length;
-        await response.Body.WriteAsync(output.WrittenMemory, aborted).ConfigureAwait(false);
+        response.ContentLength = output.WrittenCount;
+        await output.CopyToAsync(response.BodyWriter, aborted).ConfigureAwait(false);
     }
 
     /// <summary>The response's content type: the request's own JSON flavour, or the CBOR type.</summary>

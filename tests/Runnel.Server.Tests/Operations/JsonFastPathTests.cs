@@ -165,6 +165,20 @@ public class JsonFastPathTests
         return (same && read >= Math.Min(written, 1)).Label($"same: {same}, read {read} of {written}");
     }
 
+    [Property(MaxTest = 500)]
+    public Property TimestampValue_AnyMilliseconds_FormatsAsTheDecimalQuotient(long ms, NonNegativeInt fraction)
+    {
+        long[] values = [ms % 253_402_300_799_000, Math.Abs(ms % 4_102_444_800_000), 1_700_000_000_000 + (fraction.Get % 1000), fraction.Get % 1000];
+        bool same = true;
+        foreach (long value in values)
+        {
+            string fast = Streamed(writer => WireCodec.WriteTimestampValue(writer, DateTimeOffset.FromUnixTimeMilliseconds(value)));
+            string expected = Streamed(writer => writer.WriteNumberValue(value / 1000m));
+            same &= fast == expected;
+        }
+        return same.Label(string.Join(",", values));
+    }
+
     /// <summary>PutRecords or PutRecord bodies: members of every kind in any order (duplicates, unknown, wrong types),
     /// sometimes cut short or with a stray token inserted.</summary>
     private static Gen<string> Bodies(bool record)
@@ -265,7 +279,7 @@ public class JsonFastPathTests
         {
             write(writer);
         }
-        return Encoding.UTF8.GetString(output.WrittenMemory.Span);
+        return Encoding.UTF8.GetString(output.ToArray());
     }
 
     private static string Encoded(System.Text.Json.Nodes.JsonObject answer) => Encoding.UTF8.GetString(WireCodec.Encode(answer, WireFormat.Json));
