@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Buffers;
 using System.Formats.Cbor;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
