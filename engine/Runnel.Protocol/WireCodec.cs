@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Formats.Cbor;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -249,7 +250,31 @@ public static class WireCodec
     public static void WriteTimestampValue(Utf8JsonWriter writer, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteNumberValue(time.ToUnixTimeMilliseconds() / 1000m);
+        long ms = time.ToUnixTimeMilliseconds();
+        if (ms < 0)
+        {
+            writer.WriteNumberValue(ms / 1000m); // before 1970: rare, the decimal itself
+            return;
+        }
+        // What the decimal quotient formats as, without the decimal division (a GetRecords page formats 10,000):
+        // the seconds, then the milliseconds without trailing zeros.
+        Span<byte> text = stackalloc byte[24];
+        ((ulong)ms / 1000).TryFormat(text, out int length, provider: CultureInfo.InvariantCulture);
+        int fraction = (int)((ulong)ms % 1000);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            text[length++] = (byte)('0' + (fraction / 100));
+            if (fraction % 100 != 0)
+            {
+                text[length++] = (byte)('0' + (fraction / 10 % 10));
+                if (fraction % 10 != 0)
+                {
+                    text[length++] = (byte)('0' + (fraction % 10));
+                }
+            }
+        }
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     private static void WriteJson(Utf8JsonWriter writer, JsonNode? node)

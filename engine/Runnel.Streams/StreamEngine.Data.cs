@@ -226,7 +226,20 @@ public sealed partial class StreamEngine
     /// </summary>
     public GetRecordsResult GetRecords(string shardIterator, int? limit = null)
     {
+        var records = new RecordList();
+        GetRecordsEnd end = GetRecords(shardIterator, limit, records);
+        return new GetRecordsResult(records, end.NextShardIterator, end.MillisBehindLatest, end.ChildShards);
+    }
+
+    /// <summary>
+    /// GetRecords, each record handed to <paramref name="sink"/> as it is read (no <see cref="KinesisRecord"/>, no
+    /// copy of its data); the same checks, limits, throttle and metrics as <see cref="GetRecords(string, int?)"/>.
+    /// The sink may have taken records when this throws.
+    /// </summary>
+    public GetRecordsEnd GetRecords(string shardIterator, int? limit, IRecordSink sink)
+    {
         ArgumentNullException.ThrowIfNull(shardIterator);
+        ArgumentNullException.ThrowIfNull(sink);
         Validation.Length(shardIterator, "shardIterator", 1, 512);
         if (limit is { } l)
         {
@@ -245,21 +258,18 @@ public sealed partial class StreamEngine
                     $"Rate exceeded for shard {shard.Id} in stream {state.Name} under account {_options.AccountId}.");
             }
             long maxBytes = permit.MaxBytes > 0 ? Math.Min(permit.MaxBytes, MaxGetRecordsBytes) : MaxGetRecordsBytes;
-            ShardRead read = ReadShard(state, shard, token, limit ?? 10000, maxBytes, now);
+            ShardRead read = ReadShard(state, shard, token, limit ?? 10000, maxBytes, now, sink);
             shard.Throttle.CompleteGetRecords(read.Bytes);
-            var result = new GetRecordsResult(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
-            _metrics.GetRecords(state, shard, read.Records.Count, read.Bytes, IteratorAgeMs(read.Records, now));
-            return result;
+            var end = new GetRecordsEnd(read.Records, read.NextIterator, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null);
+            // CloudWatch's iterator age: now minus the arrival of the last record returned; 0 when none was (caught up).
+            _metrics.GetRecords(state, shard, read.Records, read.Bytes, read.Records == 0 ? 0 : Math.Max(0, now - read.LastArrivalMs));
+            return end;
         }
         finally
         {
             _metrics.GetRecordsLatency(state, _time.GetElapsedTime(started));
         }
     }
-
-    /// <summary>CloudWatch's iterator age: now minus the arrival of the last record returned; 0 when none was (caught up).</summary>
-    private static long IteratorAgeMs(List<KinesisRecord> records, long now)
-        => records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
 
     /// <summary>
     /// One read for a subscription, of at most <paramref name="maxBytes"/> (at least one record): no GetRecords
@@ -268,19 +278,24 @@ public sealed partial class StreamEngine
     internal (SubscribeToShardEvent Event, string? NextIterator, long Bytes, StreamState Stream, ShardState Shard) ReadForSubscription(string iterator, long maxBytes)
     {
         (StreamState state, ShardState shard, ShardIteratorToken token, IReadOnlyList<ChildShard>? children) = OpenIterator(iterator, NowMs());
-        ShardRead read = ReadShard(state, shard, token, 10000, Math.Min(maxBytes, MaxGetRecordsBytes), NowMs());
+        var records = new RecordList();
+        ShardRead read = ReadShard(state, shard, token, 10000, Math.Min(maxBytes, MaxGetRecordsBytes), NowMs(), records);
         SequenceNumber? continuation = read.NextIterator is null ? null : shard.SequenceOf(read.NextCounter - 1);
-        return (new SubscribeToShardEvent(read.Records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
+        return (new SubscribeToShardEvent(records, continuation, read.MillisBehindLatest, read.NextIterator is null ? ChildrenAtEnd(state, shard, children) : null),
             read.NextIterator, read.Bytes, state, shard);
     }
 
-    private readonly record struct ShardRead(List<KinesisRecord> Records, string? NextIterator, ulong NextCounter, long MillisBehindLatest, long Bytes);
+    /// <summary>The partition key as <see cref="KinesisRecord.PartitionKey"/> holds it (invalid UTF-8 becomes U+FFFD).</summary>
+    internal static string DecodePartitionKey(ReadOnlySpan<byte> utf8) => s_strictUtf8.GetString(utf8);
 
-    private ShardRead ReadShard(StreamState state, ShardState shard, ShardIteratorToken token, int maxRecords, long maxBytes, long now)
+    private readonly record struct ShardRead(int Records, string? NextIterator, ulong NextCounter, long MillisBehindLatest, long Bytes, long LastArrivalMs);
+
+    private ShardRead ReadShard(StreamState state, ShardState shard, ShardIteratorToken token, int maxRecords, long maxBytes, long now, IRecordSink sink)
     {
         long cutoff = RetentionCutoffMs(state.Document, now);
         ulong? ending = shard.Document.EndingCounter;
-        var records = new List<KinesisRecord>();
+        int records = 0;
+        long lastArrivalMs = 0;
         LogCursor cursor = LogCursor.AtSequence(token.NextCounter);
         long bytes = 0;
         bool atTip = false;
@@ -289,9 +304,9 @@ public sealed partial class StreamEngine
         byte[]? plaintext = null; // decrypted records, when the shard has encrypted ones
         try
         {
-            while (stoppedAt is null && records.Count < maxRecords)
+            while (stoppedAt is null && records < maxRecords)
             {
-                ReadResult read = shard.Log.Read(ref cursor, buffer, maxRecords - records.Count);
+                ReadResult read = shard.Log.Read(ref cursor, buffer, maxRecords - records);
                 if (read.Status == ReadStatus.BufferTooSmall)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -307,24 +322,21 @@ public sealed partial class StreamEngine
                     }
                     bool encrypted = frame.IsEncrypted;
                     long size = frame.Data.Length + frame.PartitionKey.Length - (encrypted ? RecordEnvelope.HeaderLength : 0);
-                    if (records.Count > 0 && bytes + size > maxBytes)
+                    if (records > 0 && bytes + size > maxBytes)
                     {
                         stoppedAt = frame.Sequence;
                         break;
                     }
                     if (encrypted)
                     {
-                        records.Add(DecryptRecord(shard, frame, ref plaintext));
+                        WriteDecrypted(shard, frame, ref plaintext, sink);
                     }
                     else
                     {
-                        records.Add(new KinesisRecord(
-                            shard.SequenceOf(frame.Sequence),
-                            DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
-                            frame.Data.ToArray(),
-                            s_strictUtf8.GetString(frame.PartitionKey),
-                            "NONE"));
+                        sink.Write(new RecordView(shard.SequenceOf(frame.Sequence), frame.TimestampMs, frame.Data, frame.PartitionKey, encrypted: false));
                     }
+                    records++;
+                    lastArrivalMs = frame.TimestampMs;
                     bytes += size;
                 }
                 if (stoppedAt is null && read.Status == ReadStatus.Tip)
@@ -350,13 +362,13 @@ public sealed partial class StreamEngine
 
         // Counter 0 is the shard's StartingSequenceNumber, below every record: the first record is 1.
         ulong next = Math.Max(Math.Max(stoppedAt ?? cursor.NextSequence, token.NextCounter), 1);
-        long behind = atTip || records.Count == 0 ? 0 : Math.Max(0, now - records[^1].ApproximateArrivalTimestamp.ToUnixTimeMilliseconds());
+        long behind = atTip || records == 0 ? 0 : Math.Max(0, now - lastArrivalMs);
         if (ending is { } end && next > end)
         {
-            return new ShardRead(records, null, next, behind, bytes);
+            return new ShardRead(records, null, next, behind, bytes, lastArrivalMs);
         }
         string nextIterator = new ShardIteratorToken(token.StreamName, token.StreamTag, token.StreamCreatedMs, token.ShardIndex, next, now).Encode(_signer);
-        return new ShardRead(records, nextIterator, next, behind, bytes);
+        return new ShardRead(records, nextIterator, next, behind, bytes, lastArrivalMs);
     }
 
     private (StreamState State, ShardState Shard, ShardIteratorToken Token, IReadOnlyList<ChildShard>? Children) OpenIterator(string shardIterator, long now)
@@ -394,8 +406,9 @@ public sealed partial class StreamEngine
         }
     }
 
-    /// <summary>Decrypts one encrypted frame (corruption or a KMS error when it cannot be).</summary>
-    private static KinesisRecord DecryptRecord(ShardState shard, RecordFrame frame, ref byte[]? plaintext)
+    /// <summary>Decrypts one encrypted frame into <paramref name="plaintext"/> and hands it to <paramref name="sink"/>
+    /// (corruption or a KMS error when it cannot be decrypted).</summary>
+    private static void WriteDecrypted(ShardState shard, RecordFrame frame, ref byte[]? plaintext, IRecordSink sink)
     {
         ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
         int textLength = Math.Max(0, frame.PartitionKey.Length - RecordEnvelope.HeaderLength) + frame.Data.Length;
@@ -410,12 +423,8 @@ public sealed partial class StreamEngine
             plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(textLength, 4096));
         }
         int keyLength = cipher.Decrypt(frame, plaintext);
-        return new KinesisRecord(
-            shard.SequenceOf(frame.Sequence),
-            DateTimeOffset.FromUnixTimeMilliseconds(frame.TimestampMs),
-            plaintext.AsSpan(keyLength, textLength - keyLength).ToArray(),
-            s_strictUtf8.GetString(plaintext, 0, keyLength),
-            "KMS");
+        sink.Write(new RecordView(shard.SequenceOf(frame.Sequence), frame.TimestampMs,
+            plaintext.AsSpan(keyLength, textLength - keyLength), plaintext.AsSpan(0, keyLength), encrypted: true));
     }
 
     private StreamState ResolveForData(StreamRef stream)

@@ -153,7 +153,10 @@ internal sealed class KinesisHttpHandler
             return;
         }
         string contentType = ResponseContentType(request.ContentType, format);
-        SigV4Authorization.Remember(context); // the parsed Authorization header, for the audit trail (verified below with --auth sigv4)
+        if (Audit is not null)
+        {
+            SigV4Authorization.Remember(context); // the parsed Authorization header, for the audit trail (which parses it itself otherwise)
+        }
         string? name = KinesisTarget.OperationOf(request.Headers[AwsHeaders.Target]);
         IOperation? operation = null;
         IStreamingOperation? streaming = null;
@@ -260,7 +263,7 @@ internal sealed class KinesisHttpHandler
     /// <summary>
     /// The data plane's JSON fast path (<see cref="IJsonOperation"/>): the operation reads the body itself when it is
     /// in the usual shape (else it is decoded generically, with the same errors) and writes its answer with a
-    /// <see cref="Utf8JsonWriter"/> into a pooled buffer, sent once complete. Taken only without the audit trail and
+    /// <see cref="Utf8JsonWriter"/> into pooled chunks, sent once complete. Taken only without the audit trail and
     /// <c>--auth sigv4</c> authorization, which read the decoded <see cref="RequestBody"/> and the answer's structure.
     /// </summary>
     private async Task ExecuteJsonAsync(HttpContext context, IJsonOperation operation, byte[] body, int length, string contentType)
@@ -279,8 +282,8 @@ internal sealed class KinesisHttpHandler
         HttpResponse response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
-        response.ContentLength = output.WrittenMemory.Length;
-        await response.Body.WriteAsync(output.WrittenMemory, aborted).ConfigureAwait(false);
+        response.ContentLength = output.WrittenCount;
+        await output.CopyToAsync(response.BodyWriter, aborted).ConfigureAwait(false);
     }
 
     /// <summary>The response's content type: the request's own JSON flavour, or the CBOR type.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Runnel.Model;
 using Runnel.Protocol;
 using Runnel.Streams;
@@ -17,15 +18,36 @@ internal sealed class GetRecords : IJsonOperation
     public string Name => nameof(GetRecords);
 
     public ValueTask<JsonObject> ExecuteAsync(RequestBody request, OperationContext context)
-        => ValueTask.FromResult(Answer(Get(request, context)));
+    {
+        (string shardIterator, int? limit) = Read(request);
+        return ValueTask.FromResult(Answer(context.Engine.GetRecords(shardIterator, limit)));
+    }
 
+    /// <summary>
+    /// The answer as JSON, written while the engine reads: each record straight from the log's frame (its data
+    /// base64-encoded from the frame, no <see cref="KinesisRecord"/>), byte-for-byte what <see cref="WireCodec.Encode"/>
+    /// makes of <see cref="Answer"/>. A failure part-way leaves a partial answer in <paramref name="writer"/>, which the
+    /// host discards (it sends an answer only once it is complete).
+    /// </summary>
     public ValueTask ExecuteJsonAsync(RequestBody request, OperationContext context, Utf8JsonWriter writer)
     {
-        Write(writer, Get(request, context));
+        (string shardIterator, int? limit) = Read(request);
+        writer.WriteStartObject();
+        writer.WriteStartArray("Records"u8);
+        GetRecordsEnd end = context.Engine.GetRecords(shardIterator, limit, new JsonRecordSink(writer));
+        writer.WriteEndArray();
+        JsonAnswers.WriteOptionalString(writer, "NextShardIterator"u8, end.NextShardIterator);
+        writer.WriteNumber("MillisBehindLatest"u8, end.MillisBehindLatest);
+        if (end.NextShardIterator is null && end.ChildShards is { Count: > 0 } children)
+        {
+            writer.WritePropertyName("ChildShards"u8);
+            WireCodec.WriteJsonValue(writer, ChildShards(children)); // rare (a closed shard's end): the structure's own shape
+        }
+        writer.WriteEndObject();
         return ValueTask.CompletedTask;
     }
 
-    private static GetRecordsResult Get(RequestBody request, OperationContext context)
+    private static (string ShardIterator, int? Limit) Read(RequestBody request)
     {
         string? shardIterator = request.GetString("ShardIterator");
         int? limit = request.GetInt32("Limit");
@@ -34,7 +56,7 @@ internal sealed class GetRecords : IJsonOperation
         {
             throw Requests.MissingMember("ShardIterator");
         }
-        return context.Engine.GetRecords(shardIterator, limit);
+        return (shardIterator, limit);
     }
 
     /// <summary>The answer as a structure (CBOR, and JSON with the audit trail on).</summary>
@@ -54,34 +76,28 @@ internal sealed class GetRecords : IJsonOperation
     }
 
     /// <summary>
-    /// The answer as JSON, byte-for-byte what <see cref="WireCodec.Encode"/> makes of <see cref="Answer"/>: each
-    /// record's data base64-encoded straight into the output, timestamps as <see cref="WireCodec.WriteTimestampValue"/>.
+    /// One record of the Records array as <see cref="Records"/> shapes it: timestamps as
+    /// <see cref="WireCodec.WriteTimestampValue"/>, the partition key from its UTF-8 bytes (escaped as its string
+    /// would be), EncryptionType only when not NONE.
     /// </summary>
-    internal static void Write(Utf8JsonWriter writer, GetRecordsResult result)
+    internal static void WriteRecord(Utf8JsonWriter writer, in RecordView record)
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("Records"u8);
-        foreach (KinesisRecord record in result.Records)
+        JsonAnswers.WriteSequenceNumber(writer, "SequenceNumber"u8, record.SequenceNumber);
+        writer.WritePropertyName("ApproximateArrivalTimestamp"u8);
+        WireCodec.WriteTimestampValue(writer, DateTimeOffset.FromUnixTimeMilliseconds(record.ArrivalMs));
+        writer.WriteBase64String("Data"u8, record.Data);
+        if (Utf8.IsValid(record.PartitionKey))
         {
-            writer.WriteStartObject();
-            JsonAnswers.WriteSequenceNumber(writer, "SequenceNumber"u8, record.SequenceNumber);
-            writer.WritePropertyName("ApproximateArrivalTimestamp"u8);
-            WireCodec.WriteTimestampValue(writer, record.ApproximateArrivalTimestamp);
-            writer.WriteBase64String("Data"u8, record.Data);
             writer.WriteString("PartitionKey"u8, record.PartitionKey);
-            if (record.EncryptionType != "NONE")
-            {
-                JsonAnswers.WriteOptionalString(writer, "EncryptionType"u8, record.EncryptionType);
-            }
-            writer.WriteEndObject();
         }
-        writer.WriteEndArray();
-        JsonAnswers.WriteOptionalString(writer, "NextShardIterator"u8, result.NextShardIterator);
-        writer.WriteNumber("MillisBehindLatest"u8, result.MillisBehindLatest);
-        if (result.NextShardIterator is null && result.ChildShards is { Count: > 0 } children)
+        else
         {
-            writer.WritePropertyName("ChildShards"u8);
-            WireCodec.WriteJsonValue(writer, ChildShards(children)); // rare (a closed shard's end): the structure's own shape
+            writer.WriteString("PartitionKey"u8, record.PartitionKeyText); // never stored so; decoded as KinesisRecord is
+        }
+        if (record.Encrypted)
+        {
+            writer.WriteString("EncryptionType"u8, "KMS"u8);
         }
         writer.WriteEndObject();
     }
@@ -123,5 +139,11 @@ internal sealed class GetRecords : IJsonOperation
             });
         }
         return array;
+    }
+
+    /// <summary>Writes each record into the answer as the engine reads it. One request's.</summary>
+    private sealed class JsonRecordSink(Utf8JsonWriter writer) : IRecordSink
+    {
+        public void Write(in RecordView record) => WriteRecord(writer, record);
     }
 }

@@ -69,7 +69,7 @@ public class PutRecordsWireBenchmarks
             {
                 PutRecords.Write(writer, _result);
             }
-            return entries.Length + output.WrittenMemory.Length;
+            return entries.Length + (int)output.WrittenCount;
         }
         finally
         {

@@ -145,7 +145,7 @@ public sealed class WorkloadRunner(PeerKinesisClient client, ComparePeersOptions
         int throttled = 0;
         while (next is not null)
         {
-            PeerReply reply = await client.CallAsync(new SignedBody("GetRecords", GetRecordsBody(next)), options.CallTimeout).ConfigureAwait(false);
+            (PeerReply reply, GetRecordsPage? parsed) = await client.GetRecordsAsync(new SignedBody("GetRecords", GetRecordsBody(next)), options.CallTimeout).ConfigureAwait(false);
             calls++;
             if (!reply.Ok)
             {
@@ -156,7 +156,7 @@ public sealed class WorkloadRunner(PeerKinesisClient client, ComparePeersOptions
                 }
                 return new ReadBack(records, bytes, calls, 0, $"{shardId}: GetRecords failed: {reply.Error}");
             }
-            if (KinesisAnswers.ParseGetRecords(reply.Body) is not GetRecordsPage page)
+            if (parsed is not GetRecordsPage page)
             {
                 return new ReadBack(records, bytes, calls, 0, $"{shardId}: GetRecords answer not understood");
             }
