@@ -38,12 +38,12 @@ public static class ComparePeersCommand
             if (ParseTargets(parse.GetValue(targets)) is not { } chosen)
             {
                 await Console.Error.WriteLineAsync($"--targets: choose from {string.Join(", ", PeerNames.All)}").ConfigureAwait(false);
-                return 2;
+                return HarnessExitCode.Usage;
             }
             if (ParseWorkloads(parse.GetValue(workloads)) is not { } shapes)
             {
                 await Console.Error.WriteLineAsync($"--workloads: choose from {string.Join(", ", PeerWorkload.All.Select(w => w.Name))}").ConfigureAwait(false);
-                return 2;
+                return HarnessExitCode.Usage;
             }
             var options = new ComparePeersOptions
             {
@@ -104,6 +104,6 @@ public static class ComparePeersCommand
             output.WriteLine($"JSON written to {Path.GetFullPath(options.JsonPath)}");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare-peers took {stopwatch.Elapsed.TotalSeconds:0} s; {(report.Passed ? "PASS" : "FAIL")}"));
-        return report.Passed ? 0 : 1;
+        return report.Passed ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 }

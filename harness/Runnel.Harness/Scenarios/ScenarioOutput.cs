@@ -5,7 +5,8 @@ namespace Runnel.Harness.Scenarios;
 
 /// <summary>
 /// The end every scenario command shares: print its tables and its PASS/FAIL line, write the JSON (with
-/// <c>--json</c>) and the run directory, say where it is, and print the wall time.
+/// <c>--json</c>) and the run directory, say where it is, print the wall time, and give the exit code (a failed check is
+/// <see cref="HarnessExitCode.ChecksFailed"/>, after everything was written).
 /// </summary>
 public static class ScenarioOutput
 {
@@ -13,19 +14,21 @@ public static class ScenarioOutput
     /// <param name="output">Where the text goes (the console).</param>
     /// <param name="label">The scenario's name in the closing lines, e.g. <c>on-demand mode switches</c>.</param>
     /// <param name="tables">The results as text, printed as they are (leading blank lines included).</param>
-    /// <param name="allPassed">Whether every check passed, for the <c>label: all checks PASS</c> line; null when <paramref name="tables"/> already says it.</param>
+    /// <param name="passed">Whether every check passed: the exit code, and the <c>label: all checks PASS</c> line unless <paramref name="printVerdict"/> is false (the tables already say it).</param>
     /// <param name="json">What <c>--json</c> writes.</param>
     /// <param name="jsonPath">The <c>--json</c> file; null for none.</param>
     /// <param name="run">The run directory.</param>
     /// <param name="writeRun">Writes the scenario's files (JSON, charts, summary.md) into <paramref name="run"/>.</param>
     /// <param name="elapsed">The scenario's wall time.</param>
-    public static void Finish<T>(TextWriter output, string label, string tables, bool? allPassed, T json, string? jsonPath, RunDirectory run,
-        Action<RunDirectory> writeRun, TimeSpan elapsed)
+    /// <param name="printVerdict">Print the PASS/FAIL line (false when <paramref name="tables"/> ends with it).</param>
+    /// <returns>The command's exit code: <see cref="HarnessExitCode.Ok"/>, or <see cref="HarnessExitCode.ChecksFailed"/> when a check failed.</returns>
+    public static int Finish<T>(TextWriter output, string label, string tables, bool passed, T json, string? jsonPath, RunDirectory run,
+        Action<RunDirectory> writeRun, TimeSpan elapsed, bool printVerdict = true)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(writeRun);
         output.Write(tables);
-        if (allPassed is { } passed)
+        if (printVerdict)
         {
             output.WriteLine(passed ? $"{label}: all checks PASS" : $"{label}: some checks FAIL");
         }
@@ -37,5 +40,6 @@ public static class ScenarioOutput
         writeRun(run);
         RunOptions.Announce(output, run);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label} took {elapsed.TotalSeconds:0.0} s of wall time"));
+        return passed ? HarnessExitCode.Ok : HarnessExitCode.ChecksFailed;
     }
 }

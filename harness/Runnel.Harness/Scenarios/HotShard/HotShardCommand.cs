@@ -40,7 +40,7 @@ public static class HotShardCommand
         return command;
     }
 
-    /// <summary>Runs the provisioned phase on the real clock against the embedded engine; prints, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed).</summary>
+    /// <summary>Runs the provisioned phase on the real clock against the embedded engine; prints, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails, after printing and writing everything.</summary>
     public static async Task<int> RunRealTimeAsync(HotShardOptions options, int seconds, string? jsonPath, string? outDirectory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,12 +50,11 @@ public static class HotShardCommand
         HotShardRealTimeReport report = await ScenarioProgress.RunAsync(
             string.Create(CultureInfo.InvariantCulture, $"hot-shard in real time against the embedded engine: 4 provisioned shards, {seconds} s"),
             p => new HotShardRun(options).RunRealTimeAsync(seconds, p, cancellationToken)).ConfigureAwait(false);
-        ScenarioOutput.Finish(Console.Out, "hot-shard", ToTable(report), report.AllPassed, report, jsonPath, runDirectory,
+        return ScenarioOutput.Finish(Console.Out, "hot-shard", ToTable(report), report.AllPassed, report, jsonPath, runDirectory,
             run => HotShardRunDirectory.WriteRealTime(run, report), stopwatch.Elapsed);
-        return 0;
     }
 
-    /// <summary>Runs the scenario, prints the tables, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed).</summary>
+    /// <summary>Runs the scenario, prints the tables, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails, after printing and writing everything.</summary>
     public static async Task<int> RunAsync(HotShardOptions options, string? jsonPath, string? outDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -65,9 +64,8 @@ public static class HotShardCommand
             string.Create(CultureInfo.InvariantCulture, $"hot-shard: {options.ProvisionedSeconds} simulated s provisioned, {options.OnDemandMinutes} simulated min on-demand"),
             p => new HotShardRun(options).RunAsync(done: p)).ConfigureAwait(false);
         // The tables end with the PASS/FAIL line (summary.md shows them too).
-        ScenarioOutput.Finish(Console.Out, "hot-shard", ToTable(report), allPassed: null, report, jsonPath, runDirectory,
-            run => HotShardRunDirectory.Write(run, report), stopwatch.Elapsed);
-        return 0;
+        return ScenarioOutput.Finish(Console.Out, "hot-shard", ToTable(report), report.Checks.All(c => c.Passed), report, jsonPath, runDirectory,
+            run => HotShardRunDirectory.Write(run, report), stopwatch.Elapsed, printVerdict: false);
     }
 
     /// <summary>The report as Markdown tables.</summary>

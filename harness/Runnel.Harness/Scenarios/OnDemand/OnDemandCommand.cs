@@ -33,7 +33,7 @@ public static class OnDemandCommand
         return command;
     }
 
-    /// <summary>Runs the ramp, prints the tables, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
+    /// <summary>Runs the ramp, prints the tables, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails, after printing and writing everything.</summary>
     public static async Task<int> RunAsync(int days, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
@@ -45,21 +45,19 @@ public static class OnDemandCommand
             p => new OnDemandRun(phases, p, p).RunAsync()).ConfigureAwait(false);
         ModeSwitchReport modeSwitch = await RunModeSwitchAsync().ConfigureAwait(false);
         OnDemandReport report = OnDemandReport.Create(days, phases, result, modeSwitch, stopwatch.Elapsed);
-        ScenarioOutput.Finish(output, "on-demand", $"\n{report.ToTable()}\n{modeSwitch.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+        return ScenarioOutput.Finish(output, "on-demand", $"\n{report.ToTable()}\n{modeSwitch.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
             run => OnDemandRunDirectory.Write(run, report, result), stopwatch.Elapsed);
-        return 0;
     }
 
-    /// <summary>Runs only the mode switches, prints their tables, writes the JSON and the run directory; returns 0.</summary>
+    /// <summary>Runs only the mode switches, prints their tables, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails.</summary>
     public static async Task<int> RunModeSwitchAsync(string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
         RunDirectory runDirectory = RunDirectory.Create("on-demand", outDirectory, new Dictionary<string, object?> { ["modeSwitchOnly"] = true, ["json"] = jsonPath });
         var stopwatch = Stopwatch.StartNew();
         ModeSwitchReport report = await RunModeSwitchAsync().ConfigureAwait(false);
-        ScenarioOutput.Finish(output, "on-demand mode switches", $"\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+        return ScenarioOutput.Finish(output, "on-demand mode switches", $"\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
             run => OnDemandRunDirectory.WriteModeSwitch(run, report), stopwatch.Elapsed);
-        return 0;
     }
 
     private static async Task<ModeSwitchReport> RunModeSwitchAsync()

@@ -45,7 +45,7 @@ public static class ShardLimitsCommand
         return command;
     }
 
-    /// <summary>Runs the put cases at 1.5x on the real clock against <paramref name="target"/> (disposed at the end); prints, writes the JSON and the run directory; returns 0.</summary>
+    /// <summary>Runs the put cases at 1.5x on the real clock against <paramref name="target"/> (disposed at the end); prints, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails.</summary>
     public static async Task<int> RunRealTimeAsync(IShardLimitsTarget target, int seconds, string? jsonPath, string? outDirectory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -74,7 +74,7 @@ public static class ShardLimitsCommand
         }
     }
 
-    /// <summary>Runs every case, prints the table, writes the JSON and the run directory; returns 0 (a FAIL is a measurement, printed, not an error).</summary>
+    /// <summary>Runs every case, prints the table, writes the JSON and the run directory; returns <see cref="HarnessExitCode.ChecksFailed"/> when a check fails, after printing and writing everything.</summary>
     public static async Task<int> RunAsync(int seconds, string? jsonPath, string? outDirectory = null)
     {
         TextWriter output = Console.Out;
@@ -105,8 +105,7 @@ public static class ShardLimitsCommand
         string header = report.RealTimeTarget is { } target
             ? string.Create(CultureInfo.InvariantCulture, $"shard-limits: one provisioned shard, {report.SimulatedSeconds} s of wall time per case against {target}, 10 ms steps")
             : string.Create(CultureInfo.InvariantCulture, $"shard-limits: one provisioned shard, {report.SimulatedSeconds} simulated s per case, 10 ms steps");
-        ScenarioOutput.Finish(output, "shard-limits", $"\n{header}\n\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
+        return ScenarioOutput.Finish(output, "shard-limits", $"\n{header}\n\n{report.ToTable()}\n", report.AllPassed, report, jsonPath, runDirectory,
             run => ShardLimitsRunDirectory.Write(run, report), stopwatch.Elapsed);
-        return 0;
     }
 }
