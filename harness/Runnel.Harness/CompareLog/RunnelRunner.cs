@@ -28,7 +28,7 @@ public static class RunnelRunner
     /// One producer appends without waiting for each ack (pipelined, at most <see cref="WindowBytes"/> un-acked), for
     /// <paramref name="duration"/>; then waits for the last ack. The log commits as fast as the device lets it.
     /// </summary>
-    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         byte[] payload = source.Payload;
         int window = Math.Max(1024, WindowBytes / payload.Length);
@@ -43,6 +43,7 @@ public static class RunnelRunner
         long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while ((records & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
         {
+            abort.ThrowIfCancellationRequested();
             Task<AppendResult>? previous = inflight[slot];
             if (previous is not null && !previous.IsCompletedSuccessfully)
             {
@@ -86,7 +87,7 @@ public static class RunnelRunner
     }
 
     /// <summary><paramref name="producers"/> tasks each loop: append one record, await its durable ack.</summary>
-    public static async Task<EngineMeasurement> ConcurrentAcksAsync(ShardLog log, RecordSource source, int producers, TimeSpan duration)
+    public static async Task<EngineMeasurement> ConcurrentAcksAsync(ShardLog log, RecordSource source, int producers, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         var stop = new StopFlag();
@@ -99,7 +100,7 @@ public static class RunnelRunner
             {
                 long count = 0;
                 ulong hashes = 0;
-                while (!stop.IsSet)
+                while (!stop.IsSet && !abort.IsCancellationRequested)
                 {
                     byte[] key = source.Key(producer + (count * producers));
                     hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
@@ -112,7 +113,7 @@ public static class RunnelRunner
                 return count;
             });
         }
-        await Task.Delay(duration).ConfigureAwait(false);
+        await Task.Delay(duration, abort).ConfigureAwait(false);
         stop.Set();
         long[] counts = await Task.WhenAll(tasks).ConfigureAwait(false);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -121,7 +122,7 @@ public static class RunnelRunner
     }
 
     /// <summary>One producer: append, await the durable ack, repeat (every record is its own commit).</summary>
-    public static async Task<EngineMeasurement> CommitPerRecordAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    public static async Task<EngineMeasurement> CommitPerRecordAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         ulong hashes = 0;
@@ -130,6 +131,7 @@ public static class RunnelRunner
         long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < stopAt)
         {
+            abort.ThrowIfCancellationRequested();
             byte[] key = source.Key(records);
             hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
             long appended = Stopwatch.GetTimestamp();
