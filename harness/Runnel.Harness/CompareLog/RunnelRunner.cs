@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Runnel.Model;
-using Runnel.Storage;
 using Runnel.Storage.Log;
 
 namespace Runnel.Harness.CompareLog;
@@ -28,60 +27,58 @@ public static class RunnelRunner
     /// One producer appends without waiting for each ack (pipelined, at most <see cref="WindowBytes"/> un-acked), for
     /// <paramref name="duration"/>; then waits for the last ack. The log commits as fast as the device lets it.
     /// </summary>
+    /// <remarks>
+    /// Like FasterLog's producer (<c>Enqueue</c>, nothing per record to wait on), this one pays nothing per record
+    /// beyond the append: each ack stays a <see cref="ValueTask{TResult}"/> in the window and is awaited once, when
+    /// its slot comes round again (by then it has almost always completed, so no continuation is ever queued); one
+    /// ack in <see cref="GroupSampleEvery"/> is timed instead, through a task of its own. A full log is a false
+    /// <see cref="ShardLog.TryAppend(ReadOnlySpan{byte}, Model.HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/>
+    /// (no exception), answered by waiting for the next commit.
+    /// </remarks>
     public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         byte[] payload = source.Payload;
         int window = Math.Max(1024, WindowBytes / payload.Length);
-        var inflight = new Task<AppendResult>?[window];
+        var inflight = new ValueTask<AppendResult>[window]; // default: completed
         var latency = new LatencyHistogram();
         var sampled = new List<Task>();
         ulong hashes = 0;
         long records = 0;
         int slot = 0;
-        Task<AppendResult>? last = null;
         long start = Stopwatch.GetTimestamp();
         long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while ((records & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
         {
             abort.ThrowIfCancellationRequested();
-            Task<AppendResult>? previous = inflight[slot];
-            if (previous is not null && !previous.IsCompletedSuccessfully)
-            {
-                await previous.ConfigureAwait(false); // flow control; throws if the log failed
-            }
+            await inflight[slot].ConfigureAwait(false); // flow control; throws if the log failed
             byte[] key = source.Key(records);
             hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
             long appended = Stopwatch.GetTimestamp();
-            Task<AppendResult> ack = log.AppendAsync(key, null, payload).AsTask();
-            while (ack.IsFaulted && ack.Exception?.InnerException is LogBackpressureException)
+            ValueTask<AppendResult> ack;
+            while (!log.TryAppend(key, null, payload, out ack))
             {
                 // The log's ring is full of uncommitted records: wait for its next commit, then append again.
                 await log.WhenCommittedAsync().ConfigureAwait(false);
                 appended = Stopwatch.GetTimestamp();
-                ack = log.AppendAsync(key, null, payload).AsTask();
             }
-            inflight[slot] = ack;
-            last = ack;
             if (records % GroupSampleEvery == 0)
             {
-                sampled.Add(latency.TrackAsync(ack, appended));
+                sampled.Add(latency.TrackAsync(ack.AsTask(), appended));
+                ack = default;
             }
+            inflight[slot] = ack;
             records++;
             slot = slot + 1 == window ? 0 : slot + 1;
         }
-        if (last is not null)
+        for (int i = 0; i < window; i++)
         {
-            await last.ConfigureAwait(false);
+            // Oldest first, so that the last one awaited is the newest append.
+            await inflight[slot].ConfigureAwait(false);
+            inflight[slot] = default;
+            slot = slot + 1 == window ? 0 : slot + 1;
         }
+        await Task.WhenAll(sampled).ConfigureAwait(false); // the newest append may be a sampled one
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        foreach (Task<AppendResult>? ack in inflight)
-        {
-            if (ack is not null)
-            {
-                await ack.ConfigureAwait(false); // all complete by now; surfaces any failure
-            }
-        }
-        await Task.WhenAll(sampled).ConfigureAwait(false);
         Volatile.Write(ref s_hashSink, hashes);
         return EngineMeasurement.Create(records, records * payload.Length, StoredBytes(payload.Length, records), seconds, latency);
     }
