@@ -163,11 +163,7 @@ public sealed partial class ShardLog
         _roundCount = 0;
         _roundSegment = null;
         Volatile.Write(ref _donePosition, _readPosition);
-        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
-        if (Volatile.Read(ref _commitWaiterCount) != 0)
-        {
-            CompleteCommitWaiters();
-        }
+        _commitWaiters.Advanced(_readPosition);
     }
 
     /// <summary>

@@ -46,7 +46,8 @@ public static class FasterLogRunner
                 long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
                 while ((count & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
                 {
-                    long enqueued = Stopwatch.GetTimestamp();
+                    bool sample = count % GroupSampleEvery == 0;
+                    long enqueued = sample ? Stopwatch.GetTimestamp() : 0;
                     long address = Enqueue(log, payload, abort);
                     sinceCommit += payload.Length;
                     if (sinceCommit >= CommitEveryBytes)
@@ -54,7 +55,7 @@ public static class FasterLogRunner
                         log.Commit(spinWait: false);
                         sinceCommit = 0;
                     }
-                    if (count % GroupSampleEvery == 0)
+                    if (sample)
                     {
                         sampled.Add(latency.TrackAsync(log.WaitForCommitAsync(address + 1, token: abort).AsTask(), enqueued));
                     }

@@ -6,7 +6,7 @@ using Runnel.Testing;
 
 namespace Runnel.Storage.Tests.Log;
 
-/// <summary>The ring-based write path: order, large records, backpressure, WhenCommittedAsync and Dispose.</summary>
+/// <summary>The ring-based write path: order, large records, backpressure, WhenCommittedAsync, WhenTakenAsync and Dispose.</summary>
 public class ShardLogWritePathTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
@@ -112,6 +112,26 @@ public class ShardLogWritePathTests
         Assert.Equal(51ul, log.CommittedNextSequence); // committed before the wait completed; acks may still be queued
         await Task.WhenAll(appends).WaitAsync(s_timeout);
         Assert.Equal(log.CommittedNextSequence, log.AppendedNextSequence);
+    }
+
+    [Fact]
+    public async Task WhenTakenAsync_WriterHeldInACommit_CompletesWhenTheRecordsAreInABatchNotWhenDurable()
+    {
+        using var device = new GatedDevice();
+        using ShardLog log = ShardLog.Open(device);
+        device.Close();
+        Task<AppendResult> first = log.AppendAsync("k"u8, null, "first"u8).AsTask();
+        await log.WhenTakenAsync().WaitAsync(s_timeout); // in the writer's batch, whose commit waits at the gate
+        Assert.False(first.IsCompleted);
+        Task<AppendResult>[] later = [.. Enumerable.Range(0, 20).Select(i => log.AppendAsync("k"u8, null, BitConverter.GetBytes(i)).AsTask())];
+        Task taken = log.WhenTakenAsync();
+        await Task.Delay(50);
+        Assert.False(taken.IsCompleted); // the writer is still in the first commit, so these wait in the ring
+        device.Open();
+        await taken.WaitAsync(s_timeout);
+        AppendResult[] acks = await Task.WhenAll(later).WaitAsync(s_timeout);
+        Assert.Equal(1ul, (await first).Sequence);
+        Assert.Equal(Enumerable.Range(2, 20).Select(i => (ulong)i), acks.Select(a => a.Sequence));
     }
 
     [Fact]
