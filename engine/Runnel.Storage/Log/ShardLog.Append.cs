@@ -285,9 +285,20 @@ public sealed partial class ShardLog
     /// </summary>
     private int TakeBatch(out int bytes)
     {
-        long position = _readPosition;
-        int count = 0;
         bytes = 0;
+        return TakeBatch(0, ref bytes);
+    }
+
+    /// <summary>
+    /// As <see cref="TakeBatch(out int)"/>, after the <paramref name="count"/> frames (<paramref name="bytes"/>) already
+    /// in the staging buffer: at most another ring's worth. Returns the new frame count.
+    /// </summary>
+    private int TakeBatch(int count, ref int bytes)
+    {
+        long position = _readPosition;
+        int used = bytes; // a local, so that the loop keeps it in a register
+        int limit = used + _ring.Capacity;
+        int first = count;
         while (_ring.TryRead(position, out ReadOnlySpan<byte> payload, out long next))
         {
             int id;
@@ -307,15 +318,15 @@ public sealed partial class ShardLog
                 id = (int)BinaryPrimitives.ReadUInt64LittleEndian(payload[FrameDescriptor.SequenceOffset..]);
                 source = payload;
             }
-            if (count > 0 && bytes + source.Length > _ring.Capacity)
+            if (count > first && used + source.Length > limit)
             {
                 break; // batch full; this record starts the next one
             }
-            if (bytes + source.Length > _staging.Length || count == _batchSources.Length)
+            if (used + source.Length > _staging.Length || count == _batchSources.Length)
             {
-                GrowBatch(bytes, bytes + source.Length, count);
+                GrowBatch(used, used + source.Length, count);
             }
-            Span<byte> frame = _staging.AsSpan(bytes, source.Length);
+            Span<byte> frame = _staging.AsSpan(used, source.Length);
             source.CopyTo(frame);
             if (oversize is not null)
             {
@@ -324,11 +335,12 @@ public sealed partial class ShardLog
             _batchSources[count] = _completions[id];
             _batchResults[count] = Seal(frame);
             count++;
-            bytes += frame.Length;
+            used += frame.Length;
             position = next;
         }
         _ring.Release(position);
         _readPosition = position;
+        bytes = used;
         Volatile.Write(ref _takenPosition, position);
         _takenWaiters.Advanced(position);
         return count;
