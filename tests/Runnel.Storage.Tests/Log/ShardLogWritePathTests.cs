@@ -135,6 +135,44 @@ public class ShardLogWritePathTests
     }
 
     [Fact]
+    [SuppressMessage("Reliability", "CA2012", Justification = "Every accepted ValueTask is awaited once, through AsTask.")]
+    public async Task AppendAsync_RingFilledDuringACommit_NextRoundCoalescesAndEveryRecordIsDurableInOrder()
+    {
+        using var device = new GatedDevice();
+        var acks = new List<Task<AppendResult>>();
+        using (ShardLog log = ShardLog.Open(device))
+        {
+            device.Close();
+            acks.Add(log.AppendAsync("k"u8, null, new byte[10]).AsTask());
+            await log.WhenTakenAsync().WaitAsync(s_timeout); // the writer holds this record's commit at the gate
+            byte[] data = new byte[1000];
+            while (log.TryAppend("k"u8, null, data, out ValueTask<AppendResult> ack))
+            {
+                acks.Add(ack.AsTask()); // fills the 1 MiB ring, which the next round takes whole (a coalescing round)
+            }
+            device.Open();
+            for (int i = 0; i < 3000; i++)
+            {
+                // Appended while that round writes: taken into it before its sync, or into the next round.
+                ValueTask<AppendResult> ack;
+                while (!log.TryAppend("k"u8, null, data, out ack))
+                {
+                    await log.WhenTakenAsync().WaitAsync(s_timeout);
+                }
+                acks.Add(ack.AsTask());
+            }
+            AppendResult[] results = await Task.WhenAll(acks).WaitAsync(s_timeout);
+            Assert.Equal(Enumerable.Range(1, acks.Count).Select(i => (ulong)i), results.Select(r => r.Sequence));
+        }
+        using ShardLog reopened = ShardLog.Open(device);
+        Assert.Equal((ulong)acks.Count + 1, reopened.CommittedNextSequence);
+        List<RecordModel> read = LogReading.ReadAll(reopened);
+        Assert.Equal(acks.Count, read.Count);
+        Assert.Equal(10, read[0].Data.Length);
+        Assert.All(read.Skip(1), r => Assert.Equal(1000, r.Data.Length));
+    }
+
+    [Fact]
     public async Task Dispose_AppendsInFlight_WaitsForTheirCommitThenRefusesNewOnes()
     {
         using var device = new GatedDevice();
