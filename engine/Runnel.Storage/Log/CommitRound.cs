@@ -56,13 +56,26 @@ internal sealed class CommitRound
         bool solo = logs.Count == 1;
         try
         {
-            foreach (ShardLog log in logs)
+            if (solo && logs[0].CoalescesRound)
             {
-                log.WriteRoundData(solo);
+                // A streaming producer: write what arrives while writing, then one sync for all of it.
+                ShardLog log = logs[0];
+                log.WriteRoundData(sync: false);
+                while (log.WriteMoreRoundData())
+                {
+                }
+                log.SyncRoundData();
             }
-            if (!solo)
+            else
             {
-                Barrier(logs, checkpoints: false);
+                foreach (ShardLog log in logs)
+                {
+                    log.WriteRoundData(solo);
+                }
+                if (!solo)
+                {
+                    Barrier(logs, checkpoints: false);
+                }
             }
             foreach (ShardLog log in logs)
             {

@@ -41,8 +41,9 @@ namespace Runnel.Storage.Log;
 /// <c>_staging</c>, the batch arrays, <c>_nextSequence</c>, <c>_lastTimestampMs</c>) are touched by one writer at a
 /// time; the hand-over is the ring's <c>ConsumerIdle</c> compare-and-swap (full fence) plus the thread-pool queue.
 /// <c>_donePosition</c> is written with <c>Volatile.Write</c> after the batch's completions and read with
-/// <c>Volatile.Read</c> by <see cref="WhenCommittedAsync"/> and <see cref="Dispose"/>; with the waiter count it is a
-/// Dekker pair (writer: store done, full fence, load count; waiter: increment count, load done).</para>
+/// <c>Volatile.Read</c> by <see cref="WhenCommittedAsync"/> and <see cref="Dispose"/>, <c>_takenPosition</c> likewise
+/// after each batch is taken (<see cref="WhenTakenAsync"/>); each pairs with its waiters as <see cref="PositionWaiters"/>
+/// describes.</para>
 /// <para><b>Failure.</b> A failed write or sync fail-stops the log: that batch and every record after it complete
 /// with <see cref="LogFailedException"/>; the writer keeps draining so that every claimed record is answered.</para>
 /// </remarks>
@@ -74,9 +75,11 @@ public sealed partial class ShardLog
     // Ring position below which every record is committed or failed (Volatile).
     private long _donePosition;
 
-    private readonly Lock _commitWaitersLock = new();
-    private readonly List<(long Target, TaskCompletionSource Done)> _commitWaiters = [];
-    private int _commitWaiterCount;
+    // Ring position below which every record has been taken into a batch (Volatile; the ring has room again).
+    private long _takenPosition;
+
+    private readonly PositionWaiters _commitWaiters = new();
+    private readonly PositionWaiters _takenWaiters = new();
 
     private int _closed;
     private int _releaseRingWhenIdle; // set once the shard is closed for good (ReleaseAppendBuffer)
@@ -164,25 +167,17 @@ public sealed partial class ShardLog
     /// Completes when every append made before the call has been committed (or has failed). Used to close a
     /// shard: stop new appends, then wait for this, then the committed tip is final.
     /// </summary>
-    public Task WhenCommittedAsync()
-    {
-        long target = _ring.TailPosition;
-        if (Volatile.Read(ref _donePosition) >= target)
-        {
-            return Task.CompletedTask;
-        }
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_commitWaitersLock)
-        {
-            _commitWaiters.Add((target, waiter));
-            Interlocked.Increment(ref _commitWaiterCount); // full fence before re-reading the done position
-        }
-        if (Volatile.Read(ref _donePosition) >= target)
-        {
-            CompleteCommitWaiters();
-        }
-        return waiter.Task;
-    }
+    public Task WhenCommittedAsync() => _commitWaiters.WhenReached(ref _donePosition, _ring.TailPosition);
+
+    /// <summary>
+    /// Completes when the writer has taken every append made before the call out of the ring (into the batch it
+    /// commits), which frees the ring; the records need not be durable yet. A producer that found the log full
+    /// (<see cref="TryAppend(ReadOnlySpan{byte}, HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/> false)
+    /// waits for this and appends again, and so refills the ring while that batch's fdatasync runs; waiting for
+    /// <see cref="WhenCommittedAsync"/> instead would also wait for the records appended during the commit in flight,
+    /// one whole commit more, with the ring empty.
+    /// </summary>
+    public Task WhenTakenAsync() => _takenWaiters.WhenReached(ref _takenPosition, _ring.TailPosition);
 
     /// <summary>
     /// Gives back the append ring's memory (up to 1 MiB) of a log that will not be appended to again: a closed
@@ -290,9 +285,20 @@ public sealed partial class ShardLog
     /// </summary>
     private int TakeBatch(out int bytes)
     {
-        long position = _readPosition;
-        int count = 0;
         bytes = 0;
+        return TakeBatch(0, ref bytes);
+    }
+
+    /// <summary>
+    /// As <see cref="TakeBatch(out int)"/>, after the <paramref name="count"/> frames (<paramref name="bytes"/>) already
+    /// in the staging buffer: at most another ring's worth. Returns the new frame count.
+    /// </summary>
+    private int TakeBatch(int count, ref int bytes)
+    {
+        long position = _readPosition;
+        int used = bytes; // a local, so that the loop keeps it in a register
+        int limit = used + _ring.Capacity;
+        int first = count;
         while (_ring.TryRead(position, out ReadOnlySpan<byte> payload, out long next))
         {
             int id;
@@ -312,15 +318,15 @@ public sealed partial class ShardLog
                 id = (int)BinaryPrimitives.ReadUInt64LittleEndian(payload[FrameDescriptor.SequenceOffset..]);
                 source = payload;
             }
-            if (count > 0 && bytes + source.Length > _ring.Capacity)
+            if (count > first && used + source.Length > limit)
             {
                 break; // batch full; this record starts the next one
             }
-            if (bytes + source.Length > _staging.Length || count == _batchSources.Length)
+            if (used + source.Length > _staging.Length || count == _batchSources.Length)
             {
-                GrowBatch(bytes, bytes + source.Length, count);
+                GrowBatch(used, used + source.Length, count);
             }
-            Span<byte> frame = _staging.AsSpan(bytes, source.Length);
+            Span<byte> frame = _staging.AsSpan(used, source.Length);
             source.CopyTo(frame);
             if (oversize is not null)
             {
@@ -329,11 +335,14 @@ public sealed partial class ShardLog
             _batchSources[count] = _completions[id];
             _batchResults[count] = Seal(frame);
             count++;
-            bytes += frame.Length;
+            used += frame.Length;
             position = next;
         }
         _ring.Release(position);
         _readPosition = position;
+        bytes = used;
+        Volatile.Write(ref _takenPosition, position);
+        _takenWaiters.Advanced(position);
         return count;
     }
 
@@ -366,24 +375,6 @@ public sealed partial class ShardLog
         {
             Array.Resize(ref _batchSources, count * 2);
             Array.Resize(ref _batchResults, count * 2);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CompleteCommitWaiters()
-    {
-        long done = Volatile.Read(ref _donePosition);
-        lock (_commitWaitersLock)
-        {
-            for (int i = _commitWaiters.Count - 1; i >= 0; i--)
-            {
-                if (_commitWaiters[i].Target <= done)
-                {
-                    _commitWaiters[i].Done.TrySetResult();
-                    _commitWaiters.RemoveAt(i);
-                    Interlocked.Decrement(ref _commitWaiterCount);
-                }
-            }
         }
     }
 

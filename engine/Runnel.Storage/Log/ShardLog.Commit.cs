@@ -12,6 +12,9 @@ namespace Runnel.Storage.Log;
 /// </summary>
 public sealed partial class ShardLog
 {
+    /// <summary>How many rings' worth of records a coalesced round may take before its sync (8 MiB with the default ring).</summary>
+    internal const int MaxCoalescedRingsPerRound = 8;
+
     private readonly CommitLoop? _loop;
     private readonly WriterWorkItem? _writer;
 
@@ -92,6 +95,66 @@ public sealed partial class ShardLog
         }
     }
 
+    /// <summary>
+    /// A round alone (see <see cref="CommitRound"/>) that took at least half a ring: whether it should write what the
+    /// producers append meanwhile before its one fdatasync (<see cref="WriteMoreRoundData"/>), rather than the linked
+    /// write + sync. Small rounds (awaited acks, one record per commit) keep the single linked submission.
+    /// </summary>
+    internal bool CoalescesRound => _roundBytes >= _ring.Capacity / 2;
+
+    /// <summary>
+    /// Takes what producers published while the round's data was being written (at most another ring's worth) and
+    /// writes it right after, still without a sync; false when there was nothing, the round has taken
+    /// <see cref="MaxCoalescedRingsPerRound"/> rings already, or as much as <see cref="ShardLogOptions.MaxPendingBytes"/>
+    /// allows uncommitted (with the ring full behind it), the segment is full, or the round failed. One sync then
+    /// covers all of it: a producer that streams faster than one fdatasync per ring gets fewer, larger commits. The
+    /// durable order is unchanged: the checkpoint is written after that sync, and nothing is acknowledged before the
+    /// checkpoint's.
+    /// </summary>
+    internal bool WriteMoreRoundData()
+    {
+        if (_roundError is not null
+            || _roundBytes + _ring.Capacity > MaxCoalescedRingsPerRound * _ring.Capacity
+            || _roundBytes + (2L * _ring.Capacity) > _options.MaxPendingBytes // this batch, another ring's worth, the full ring
+            || _roundStart + _roundBytes + _ring.Capacity > _options.SegmentMaxBytes)
+        {
+            return false;
+        }
+        int before = _roundBytes;
+        int count = TakeBatch(_roundCount, ref _roundBytes);
+        if (count == _roundCount)
+        {
+            return false;
+        }
+        _roundCount = count;
+        try
+        {
+            _roundSegment!.File.Write(_roundStart + before, _staging.AsSpan(before, _roundBytes - before));
+        }
+        catch (Exception e)
+        {
+            _roundError = FailStop(e);
+        }
+        return true;
+    }
+
+    /// <summary>Syncs the round's segment file (the data of a coalesced round); a failure fail-stops the log.</summary>
+    internal void SyncRoundData()
+    {
+        if (_roundError is not null)
+        {
+            return;
+        }
+        try
+        {
+            _roundSegment!.File.Sync();
+        }
+        catch (Exception e)
+        {
+            _roundError = FailStop(e);
+        }
+    }
+
     /// <summary>The file this log needs in the round's barrier (its segment, or its checkpoint), or null when it failed.</summary>
     internal IStorageFile? RoundFile(bool checkpoint)
         => _roundError is not null ? null : checkpoint ? _checkpointFile : _roundSegment!.File;
@@ -163,11 +226,7 @@ public sealed partial class ShardLog
         _roundCount = 0;
         _roundSegment = null;
         Volatile.Write(ref _donePosition, _readPosition);
-        Interlocked.MemoryBarrier(); // Dekker with WhenCommittedAsync: done position before the waiter count
-        if (Volatile.Read(ref _commitWaiterCount) != 0)
-        {
-            CompleteCommitWaiters();
-        }
+        _commitWaiters.Advanced(_readPosition);
     }
 
     /// <summary>

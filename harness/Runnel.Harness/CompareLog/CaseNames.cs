@@ -18,6 +18,10 @@ public static class CaseNames
     /// <summary>Reading the append-1k-group logs back with the page cache dropped; MB/s against fio's read.</summary>
     public const string ScanCold = "scan-cold";
 
+    /// <summary>The unit a case is measured in: MB/s for the 1 KiB group append and the scan, records/s otherwise.</summary>
+    public static string UnitOf(string name) =>
+        name is Append1KGroup or ScanCold ? Units.MegabytesPerSecond : Units.RecordsPerSecond;
+
     /// <summary>Every case, in the order they run.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Append1KGroup, Append100BGroup, Acks64Writers, CommitPerRecord, ScanCold];

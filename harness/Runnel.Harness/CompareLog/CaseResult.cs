@@ -30,6 +30,9 @@ public sealed record CaseResult
     /// <summary>Anything that qualifies the numbers (a warm scan, say); null when nothing does.</summary>
     public string? Note { get; init; }
 
+    /// <summary>Why the case did not finish (an engine round passed its deadline); null when it did.</summary>
+    public string? Error { get; init; }
+
     /// <summary>Runnel's value in <see cref="Unit"/>.</summary>
     public double RunnelValue => ValueOf(Runnel, Unit);
 
@@ -41,6 +44,25 @@ public sealed record CaseResult
 
     /// <summary>PASS when every target passed, FAIL when one failed, N/A when one could not be measured and none failed.</summary>
     public string Verdict => Targets.Any(t => t.Passed == false) ? "FAIL" : Targets.Any(t => t.Passed is null) ? "N/A" : "PASS";
+
+    /// <summary>A case that did not finish: no figures, one failed target that says why.</summary>
+    public static CaseResult DidNotFinish(string name, string unit, string error)
+    {
+        EngineMeasurement none = EngineMeasurement.Create(0, 0, 0, 0, latency: null);
+        return new CaseResult
+        {
+            Name = name,
+            Unit = unit,
+            Description = "did not finish",
+            Runnel = none,
+            FasterLog = none,
+            RunnelRounds = [],
+            FasterLogRounds = [],
+            Targets = [new TargetCheck("finished within the deadline", "no", false)],
+            Note = error,
+            Error = error,
+        };
+    }
 
     /// <summary>The value of <paramref name="measurement"/> in <paramref name="unit"/>.</summary>
     public static double ValueOf(EngineMeasurement measurement, string unit) =>

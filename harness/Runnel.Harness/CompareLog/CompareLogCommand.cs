@@ -25,11 +25,12 @@ public static class CompareLogCommand
         var rounds = new Option<int>("--rounds") { Description = "interleaved Runnel/FasterLog rounds per case; the median is reported", DefaultValueFactory = _ => 1 };
         var cases = new Option<string[]>("--case") { Description = "run only these cases (repeatable): " + string.Join(", ", CaseNames.All), AllowMultipleArgumentsPerToken = true };
         cases.AcceptOnlyFromAmong([.. CaseNames.All]);
+        var deadline = new Option<double?>("--deadline") { Description = "seconds one engine's round may take before its case fails as stuck (default: 3 x the duration, at least 60)", HelpName = "SECONDS" };
         var skipFio = new Option<bool>("--skip-fio") { Description = "do not run fio (development only: the disk targets show N/A)" };
 
         var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
         {
-            quick, json, dir, device, direct, duration, rounds, cases, skipFio,
+            quick, json, dir, device, direct, duration, rounds, cases, deadline, skipFio,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -50,6 +51,7 @@ public static class CompareLogCommand
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration) ?? (isQuick ? 8 : 30)),
                 Rounds = Math.Max(1, parse.GetValue(rounds)),
                 Cases = selected.Length == 0 ? CaseNames.All : selected,
+                Deadline = parse.GetValue(deadline) is double d ? TimeSpan.FromSeconds(d) : null,
                 SkipFio = parse.GetValue(skipFio),
             };
             return await RunAsync(options).ConfigureAwait(false);
@@ -57,7 +59,10 @@ public static class CompareLogCommand
         return command;
     }
 
-    /// <summary>Runs compare-log with <paramref name="options"/>, prints the table, writes the JSON; returns the exit code.</summary>
+    /// <summary>
+    /// Runs compare-log with <paramref name="options"/>, prints the table, writes the JSON; returns the exit code: 1 when
+    /// a case did not finish (an engine round passed its deadline), else 0.
+    /// </summary>
     public static async Task<int> RunAsync(CompareLogOptions options)
     {
         TextWriter output = Console.Out;
@@ -71,6 +76,7 @@ public static class CompareLogCommand
             output.WriteLine($"JSON written to {Path.GetFullPath(options.JsonPath)}");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare-log took {stopwatch.Elapsed.TotalSeconds:0} s"));
-        return 0; // a FAIL verdict is a measurement, not an error
+        // A FAIL verdict is a measurement, not an error; a case that could not finish is one.
+        return report.Cases.Any(c => c.Error is not null) ? 1 : 0;
     }
 }

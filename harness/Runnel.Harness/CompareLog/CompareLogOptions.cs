@@ -26,6 +26,15 @@ public sealed record CompareLogOptions
     /// <summary>How long each engine runs each timed case.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one engine's round of a case may take before the case fails as stuck (null: three times
+    /// <see cref="Duration"/>, at least a minute). A stuck round's threads are told to stop and its instance is left open.
+    /// </summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>The deadline in force: <see cref="Deadline"/>, or three times <see cref="Duration"/> and at least 60 s.</summary>
+    public TimeSpan RoundDeadline => Deadline ?? TimeSpan.FromSeconds(Math.Max(60, 3 * Duration.TotalSeconds));
+
     /// <summary>How many interleaved Runnel/FasterLog rounds each case runs; the median round is reported.</summary>
     public int Rounds { get; init; } = 1;
 

@@ -83,6 +83,10 @@ public sealed record CompareLogReport(CompareLogOptions Options, DeviceKind Devi
             {
                 json.WriteString("note", result.Note);
             }
+            if (result.Error is not null)
+            {
+                json.WriteString("error", result.Error);
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -52,15 +52,23 @@ public sealed class CompareLogRun
             foreach (string name in CaseNames.All.Where(_options.Cases.Contains))
             {
                 GC.Collect();
-                cases.Add(name switch
+                try
                 {
-                    CaseNames.Append1KGroup => await Append1KGroupAsync(disk).ConfigureAwait(false),
-                    CaseNames.Append100BGroup => await Append100BGroupAsync().ConfigureAwait(false),
-                    CaseNames.Acks64Writers => await Acks64WritersAsync().ConfigureAwait(false),
-                    CaseNames.CommitPerRecord => await CommitPerRecordAsync().ConfigureAwait(false),
-                    CaseNames.ScanCold => await ScanColdAsync(disk).ConfigureAwait(false),
-                    _ => throw new InvalidOperationException($"unknown case {name}"),
-                });
+                    cases.Add(name switch
+                    {
+                        CaseNames.Append1KGroup => await Append1KGroupAsync(disk).ConfigureAwait(false),
+                        CaseNames.Append100BGroup => await Append100BGroupAsync().ConfigureAwait(false),
+                        CaseNames.Acks64Writers => await Acks64WritersAsync().ConfigureAwait(false),
+                        CaseNames.CommitPerRecord => await CommitPerRecordAsync().ConfigureAwait(false),
+                        CaseNames.ScanCold => await ScanColdAsync(disk).ConfigureAwait(false),
+                        _ => throw new InvalidOperationException($"unknown case {name}"),
+                    });
+                }
+                catch (RoundDeadlineException stuck)
+                {
+                    _out.WriteLine($"  {name,-18} FAILED: {stuck.Message}");
+                    cases.Add(CaseResult.DidNotFinish(name, CaseNames.UnitOf(name), stuck.Message));
+                }
             }
             return new CompareLogReport(_options, device, disk, cases);
         }
@@ -92,8 +100,8 @@ public sealed class CompareLogRun
         bool keep = _options.Cases.Contains(CaseNames.ScanCold);
         (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
             CaseNames.Append1KGroup, Units.MegabytesPerSecond,
-            log => RunnelRunner.GroupAsync(log, source, _options.Duration),
-            log => FasterLogRunner.GroupAsync(log, source, _options.Duration),
+            (log, abort) => RunnelRunner.GroupAsync(log, source, _options.Duration, abort),
+            (log, abort) => FasterLogRunner.GroupAsync(log, source, _options.Duration, abort),
             keepLastForScan: keep).ConfigureAwait(false);
         EngineMeasurement r = Median(runnel, Units.MegabytesPerSecond);
         EngineMeasurement f = Median(faster, Units.MegabytesPerSecond);
@@ -113,8 +121,8 @@ public sealed class CompareLogRun
         var source = new RecordSource(SmallRecordBytes);
         (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
             CaseNames.Append100BGroup, Units.RecordsPerSecond,
-            log => RunnelRunner.GroupAsync(log, source, _options.Duration),
-            log => FasterLogRunner.GroupAsync(log, source, _options.Duration),
+            (log, abort) => RunnelRunner.GroupAsync(log, source, _options.Duration, abort),
+            (log, abort) => FasterLogRunner.GroupAsync(log, source, _options.Duration, abort),
             keepLastForScan: false).ConfigureAwait(false);
         EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
         EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
@@ -129,8 +137,8 @@ public sealed class CompareLogRun
         var source = new RecordSource(RecordBytes);
         (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
             CaseNames.Acks64Writers, Units.RecordsPerSecond,
-            log => RunnelRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration),
-            log => FasterLogRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration),
+            (log, abort) => RunnelRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration, abort),
+            (log, abort) => FasterLogRunner.ConcurrentAcksAsync(log, source, ConcurrentProducers, _options.Duration, abort),
             keepLastForScan: false).ConfigureAwait(false);
         EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
         EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
@@ -150,8 +158,8 @@ public sealed class CompareLogRun
         var source = new RecordSource(RecordBytes);
         (List<EngineMeasurement> runnel, List<EngineMeasurement> faster) = await RoundsAsync(
             CaseNames.CommitPerRecord, Units.RecordsPerSecond,
-            log => RunnelRunner.CommitPerRecordAsync(log, source, _options.Duration),
-            log => FasterLogRunner.CommitPerRecordAsync(log, source, _options.Duration),
+            (log, abort) => RunnelRunner.CommitPerRecordAsync(log, source, _options.Duration, abort),
+            (log, abort) => FasterLogRunner.CommitPerRecordAsync(log, source, _options.Duration, abort),
             keepLastForScan: false).ConfigureAwait(false);
         EngineMeasurement r = Median(runnel, Units.RecordsPerSecond);
         EngineMeasurement f = Median(faster, Units.RecordsPerSecond);
@@ -169,15 +177,11 @@ public sealed class CompareLogRun
             _out.WriteLine("scan-cold: writing the logs to read (the append-1k-group workload) ...");
             var source = new RecordSource(RecordBytes);
             _runnelScanDirectory = NewDirectory("runnel");
-            using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct))
-            {
-                await RunnelRunner.GroupAsync(runnel.Log, source, _options.Duration).ConfigureAwait(false);
-            }
+            RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct);
+            await WithDeadlineAsync(CaseNames.ScanCold, "runnel", 0, runnel, abort => RunnelRunner.GroupAsync(runnel.Log, source, _options.Duration, abort)).ConfigureAwait(false);
             _fasterScanDirectory = NewDirectory("fasterlog");
-            using (FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: false))
-            {
-                await FasterLogRunner.GroupAsync(faster.Log, source, _options.Duration).ConfigureAwait(false);
-            }
+            FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: false);
+            await WithDeadlineAsync(CaseNames.ScanCold, "fasterlog", 0, faster, abort => FasterLogRunner.GroupAsync(faster.Log, source, _options.Duration, abort)).ConfigureAwait(false);
         }
 
         EngineMeasurement r;
@@ -213,8 +217,8 @@ public sealed class CompareLogRun
     private async Task<(List<EngineMeasurement> Runnel, List<EngineMeasurement> Faster)> RoundsAsync(
         string name,
         string unit,
-        Func<Storage.Log.ShardLog, Task<EngineMeasurement>> runnelCase,
-        Func<FASTER.core.FasterLog, Task<EngineMeasurement>> fasterCase,
+        Func<Storage.Log.ShardLog, CancellationToken, Task<EngineMeasurement>> runnelCase,
+        Func<FASTER.core.FasterLog, CancellationToken, Task<EngineMeasurement>> fasterCase,
         bool keepLastForScan)
     {
         var runnel = new List<EngineMeasurement>();
@@ -224,26 +228,60 @@ public sealed class CompareLogRun
             bool keep = keepLastForScan && round == _options.Rounds;
 
             string runnelDirectory = NewDirectory("runnel");
-            using (RunnelInstance instance = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct))
-            {
-                EngineMeasurement m = await runnelCase(instance.Log).ConfigureAwait(false);
-                runnel.Add(m);
-                Report(name, "runnel", round, m, unit);
-            }
+            RunnelInstance r = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct);
+            EngineMeasurement rm = await WithDeadlineAsync(name, "runnel", round, r, abort => runnelCase(r.Log, abort)).ConfigureAwait(false);
+            runnel.Add(rm);
+            Report(name, "runnel", round, rm, unit);
             Finish(runnelDirectory, keep, ref _runnelScanDirectory);
             GC.Collect();
 
             string fasterDirectory = NewDirectory("fasterlog");
-            using (FasterLogInstance instance = FasterLogInstance.Open(fasterDirectory, recover: false))
-            {
-                EngineMeasurement m = await fasterCase(instance.Log).ConfigureAwait(false);
-                faster.Add(m);
-                Report(name, "fasterlog", round, m, unit);
-            }
+            FasterLogInstance f = FasterLogInstance.Open(fasterDirectory, recover: false);
+            EngineMeasurement fm = await WithDeadlineAsync(name, "fasterlog", round, f, abort => fasterCase(f.Log, abort)).ConfigureAwait(false);
+            faster.Add(fm);
+            Report(name, "fasterlog", round, fm, unit);
             Finish(fasterDirectory, keep, ref _fasterScanDirectory);
             GC.Collect();
         }
         return (runnel, faster);
+    }
+
+    /// <summary>
+    /// Runs one engine round and closes its instance. A round still running at the deadline is told to stop (its
+    /// token), and left behind with its instance open (closing a stuck engine may block too):
+    /// <see cref="RoundDeadlineException"/>.
+    /// </summary>
+    private async Task<EngineMeasurement> WithDeadlineAsync(
+        string name, string engine, int round, IDisposable instance, Func<CancellationToken, Task<EngineMeasurement>> run)
+    {
+        var abort = new CancellationTokenSource(); // not disposed when abandoned: the stuck round may still read it
+        Task<EngineMeasurement> task;
+        try
+        {
+            task = run(abort.Token);
+        }
+        catch
+        {
+            instance.Dispose();
+            throw;
+        }
+        TimeSpan deadline = _options.RoundDeadline;
+        if (await Task.WhenAny(task, Task.Delay(deadline)).ConfigureAwait(false) != task)
+        {
+            await abort.CancelAsync().ConfigureAwait(false);
+            _ = task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new RoundDeadlineException(string.Create(CultureInfo.InvariantCulture,
+                $"{engine}'s round {round} did not finish within {deadline.TotalSeconds:0.#} s ({_options.Duration.TotalSeconds:0} s of load, then the last acks); its threads were told to stop and its instance was left open"));
+        }
+        try
+        {
+            return await task.ConfigureAwait(false);
+        }
+        finally
+        {
+            instance.Dispose();
+            abort.Dispose();
+        }
     }
 
     private static void Finish(string directory, bool keep, ref string? kept)

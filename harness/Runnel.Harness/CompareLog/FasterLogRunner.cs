@@ -19,13 +19,13 @@ public static class FasterLogRunner
     /// One producer enqueues for <paramref name="duration"/> (FasterLog blocks it when its buffer is full); commits
     /// every 1 MiB or 2 ms; then one final commit, waited for.
     /// </summary>
-    public static async Task<EngineMeasurement> GroupAsync(FasterLog log, RecordSource source, TimeSpan duration)
+    public static async Task<EngineMeasurement> GroupAsync(FasterLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         var stop = new StopFlag();
         var committer = new Thread(() =>
         {
-            while (!stop.IsSet)
+            while (!stop.IsSet && !abort.IsCancellationRequested)
             {
                 Thread.Sleep(CommitEveryMilliseconds);
                 log.Commit(spinWait: false);
@@ -46,17 +46,18 @@ public static class FasterLogRunner
                 long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
                 while ((count & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
                 {
-                    long enqueued = Stopwatch.GetTimestamp();
-                    long address = log.Enqueue(payload);
+                    bool sample = count % GroupSampleEvery == 0;
+                    long enqueued = sample ? Stopwatch.GetTimestamp() : 0;
+                    long address = Enqueue(log, payload, abort);
                     sinceCommit += payload.Length;
                     if (sinceCommit >= CommitEveryBytes)
                     {
                         log.Commit(spinWait: false);
                         sinceCommit = 0;
                     }
-                    if (count % GroupSampleEvery == 0)
+                    if (sample)
                     {
-                        sampled.Add(latency.TrackAsync(log.WaitForCommitAsync(address + 1).AsTask(), enqueued));
+                        sampled.Add(latency.TrackAsync(log.WaitForCommitAsync(address + 1, token: abort).AsTask(), enqueued));
                     }
                     count++;
                 }
@@ -65,10 +66,16 @@ public static class FasterLogRunner
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
-        records = await producer.ConfigureAwait(false);
-        stop.Set();
-        committer.Join();
-        await log.CommitAsync().ConfigureAwait(false);
+        try
+        {
+            records = await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            stop.Set();
+            committer.Join();
+        }
+        await log.CommitAsync(abort).ConfigureAwait(false);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         await Task.WhenAll(sampled).ConfigureAwait(false);
         return EngineMeasurement.Create(records, records * source.Payload.Length, log.TailAddress - log.BeginAddress, seconds, latency);
@@ -78,18 +85,21 @@ public static class FasterLogRunner
     /// <paramref name="producers"/> tasks loop on <c>EnqueueAndWaitForCommitAsync</c> while a committer thread commits
     /// whenever the tail is ahead of the committed address (the "async:64" mode of perf-anchors.md).
     /// </summary>
-    public static async Task<EngineMeasurement> ConcurrentAcksAsync(FasterLog log, RecordSource source, int producers, TimeSpan duration)
+    public static async Task<EngineMeasurement> ConcurrentAcksAsync(FasterLog log, RecordSource source, int producers, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         var stop = new StopFlag();
         var producersDone = new StopFlag();
         var committer = new Thread(() =>
         {
-            while (!producersDone.IsSet)
+            while (!producersDone.IsSet && !abort.IsCancellationRequested)
             {
-                if (log.CommittedUntilAddress < log.TailAddress)
+                long tail = log.TailAddress;
+                if (log.CommittedUntilAddress < tail)
                 {
-                    log.Commit(spinWait: true);
+                    // Commit(spinWait: true), with a way out: a commit that never completes ends at the deadline.
+                    log.Commit(spinWait: false);
+                    WaitForCommit(log, tail, abort);
                 }
                 else
                 {
@@ -110,25 +120,32 @@ public static class FasterLogRunner
                 while (!stop.IsSet)
                 {
                     long enqueued = Stopwatch.GetTimestamp();
-                    await log.EnqueueAndWaitForCommitAsync(memory).ConfigureAwait(false);
+                    await log.EnqueueAndWaitForCommitAsync(memory, abort).ConfigureAwait(false);
                     latency.RecordSince(enqueued);
                     count++;
                 }
                 return count;
             });
         }
-        await Task.Delay(duration).ConfigureAwait(false);
+        await Task.Delay(duration, abort).ConfigureAwait(false);
         stop.Set();
-        long[] counts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        long[] counts;
+        try
+        {
+            counts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            producersDone.Set();
+            committer.Join();
+        }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        producersDone.Set();
-        committer.Join();
         long records = counts.Sum();
         return EngineMeasurement.Create(records, records * source.Payload.Length, log.TailAddress - log.BeginAddress, seconds, latency);
     }
 
     /// <summary>One producer: <c>Enqueue</c>, then <c>Commit(spinWait: true)</c> (the durability barrier), repeat.</summary>
-    public static async Task<EngineMeasurement> CommitPerRecordAsync(FasterLog log, RecordSource source, TimeSpan duration)
+    public static async Task<EngineMeasurement> CommitPerRecordAsync(FasterLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         long start = Stopwatch.GetTimestamp();
@@ -141,11 +158,17 @@ public static class FasterLogRunner
                 while (Stopwatch.GetTimestamp() < stopAt)
                 {
                     long enqueued = Stopwatch.GetTimestamp();
-                    log.Enqueue(payload);
-                    log.Commit(spinWait: true);
+                    Enqueue(log, payload, abort);
+                    long tail = log.TailAddress;
+                    log.Commit(spinWait: false);
+                    if (!WaitForCommit(log, tail, abort))
+                    {
+                        break;
+                    }
                     latency.RecordSince(enqueued);
                     count++;
                 }
+                abort.ThrowIfCancellationRequested();
                 return count;
             },
             CancellationToken.None,
@@ -153,6 +176,35 @@ public static class FasterLogRunner
             TaskScheduler.Default).ConfigureAwait(false);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return EngineMeasurement.Create(records, records * source.Payload.Length, log.TailAddress - log.BeginAddress, seconds, latency);
+    }
+
+    /// <summary>FasterLog's <c>Enqueue</c> (<c>TryEnqueue</c> until the buffer has room), ending at the deadline.</summary>
+    private static long Enqueue(FasterLog log, byte[] payload, CancellationToken abort)
+    {
+        long address;
+        while (!log.TryEnqueue(payload, out address))
+        {
+            abort.ThrowIfCancellationRequested();
+            Thread.Yield();
+        }
+        return address;
+    }
+
+    /// <summary>
+    /// What <c>Commit(spinWait: true)</c> waits for (<c>CommittedUntilAddress</c> and the persisted commit number move
+    /// together, after the commit file is written): false when the deadline passed first.
+    /// </summary>
+    private static bool WaitForCommit(FasterLog log, long untilAddress, CancellationToken abort)
+    {
+        while (log.CommittedUntilAddress < untilAddress)
+        {
+            if (abort.IsCancellationRequested)
+            {
+                return false;
+            }
+            Thread.Yield();
+        }
+        return true;
     }
 
     /// <summary>

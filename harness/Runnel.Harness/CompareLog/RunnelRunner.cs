@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Runnel.Model;
-using Runnel.Storage;
 using Runnel.Storage.Log;
 
 namespace Runnel.Harness.CompareLog;
@@ -28,65 +27,67 @@ public static class RunnelRunner
     /// One producer appends without waiting for each ack (pipelined, at most <see cref="WindowBytes"/> un-acked), for
     /// <paramref name="duration"/>; then waits for the last ack. The log commits as fast as the device lets it.
     /// </summary>
-    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    /// <remarks>
+    /// Like FasterLog's producer (<c>Enqueue</c>, nothing per record to wait on), this one pays nothing per record
+    /// beyond the append: each ack stays a <see cref="ValueTask{TResult}"/> in the window and is awaited once, when
+    /// its slot comes round again (by then it has almost always completed, so no continuation is ever queued); one
+    /// ack in <see cref="GroupSampleEvery"/> is timed instead, through a task of its own. A full log is a false
+    /// <see cref="ShardLog.TryAppend(ReadOnlySpan{byte}, Model.HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/>
+    /// (no exception), answered by <see cref="ShardLog.WhenTakenAsync"/>: the writer has taken the ring's records into
+    /// its batch, so the producer refills the ring while that batch's fdatasync runs. Only timed appends read the
+    /// clock (FasterLog's producer likewise).
+    /// </remarks>
+    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         byte[] payload = source.Payload;
         int window = Math.Max(1024, WindowBytes / payload.Length);
-        var inflight = new Task<AppendResult>?[window];
+        var inflight = new ValueTask<AppendResult>[window]; // default: completed
         var latency = new LatencyHistogram();
         var sampled = new List<Task>();
         ulong hashes = 0;
         long records = 0;
         int slot = 0;
-        Task<AppendResult>? last = null;
         long start = Stopwatch.GetTimestamp();
         long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while ((records & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
         {
-            Task<AppendResult>? previous = inflight[slot];
-            if (previous is not null && !previous.IsCompletedSuccessfully)
-            {
-                await previous.ConfigureAwait(false); // flow control; throws if the log failed
-            }
+            abort.ThrowIfCancellationRequested();
+            await inflight[slot].ConfigureAwait(false); // flow control; throws if the log failed
             byte[] key = source.Key(records);
             hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
-            long appended = Stopwatch.GetTimestamp();
-            Task<AppendResult> ack = log.AppendAsync(key, null, payload).AsTask();
-            while (ack.IsFaulted && ack.Exception?.InnerException is LogBackpressureException)
+            bool sample = records % GroupSampleEvery == 0;
+            long appended = sample ? Stopwatch.GetTimestamp() : 0;
+            ValueTask<AppendResult> ack;
+            while (!log.TryAppend(key, null, payload, out ack))
             {
-                // The log's ring is full of uncommitted records: wait for its next commit, then append again.
-                await log.WhenCommittedAsync().ConfigureAwait(false);
-                appended = Stopwatch.GetTimestamp();
-                ack = log.AppendAsync(key, null, payload).AsTask();
+                // The log's ring is full: wait until the writer takes its records into a batch, then append again.
+                await log.WhenTakenAsync().ConfigureAwait(false);
+                appended = sample ? Stopwatch.GetTimestamp() : 0;
+            }
+            if (sample)
+            {
+                sampled.Add(latency.TrackAsync(ack.AsTask(), appended));
+                ack = default;
             }
             inflight[slot] = ack;
-            last = ack;
-            if (records % GroupSampleEvery == 0)
-            {
-                sampled.Add(latency.TrackAsync(ack, appended));
-            }
             records++;
             slot = slot + 1 == window ? 0 : slot + 1;
         }
-        if (last is not null)
+        for (int i = 0; i < window; i++)
         {
-            await last.ConfigureAwait(false);
+            // Oldest first, so that the last one awaited is the newest append.
+            await inflight[slot].ConfigureAwait(false);
+            inflight[slot] = default;
+            slot = slot + 1 == window ? 0 : slot + 1;
         }
+        await Task.WhenAll(sampled).ConfigureAwait(false); // the newest append may be a sampled one
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        foreach (Task<AppendResult>? ack in inflight)
-        {
-            if (ack is not null)
-            {
-                await ack.ConfigureAwait(false); // all complete by now; surfaces any failure
-            }
-        }
-        await Task.WhenAll(sampled).ConfigureAwait(false);
         Volatile.Write(ref s_hashSink, hashes);
         return EngineMeasurement.Create(records, records * payload.Length, StoredBytes(payload.Length, records), seconds, latency);
     }
 
     /// <summary><paramref name="producers"/> tasks each loop: append one record, await its durable ack.</summary>
-    public static async Task<EngineMeasurement> ConcurrentAcksAsync(ShardLog log, RecordSource source, int producers, TimeSpan duration)
+    public static async Task<EngineMeasurement> ConcurrentAcksAsync(ShardLog log, RecordSource source, int producers, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         var stop = new StopFlag();
@@ -99,7 +100,7 @@ public static class RunnelRunner
             {
                 long count = 0;
                 ulong hashes = 0;
-                while (!stop.IsSet)
+                while (!stop.IsSet && !abort.IsCancellationRequested)
                 {
                     byte[] key = source.Key(producer + (count * producers));
                     hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
@@ -112,7 +113,7 @@ public static class RunnelRunner
                 return count;
             });
         }
-        await Task.Delay(duration).ConfigureAwait(false);
+        await Task.Delay(duration, abort).ConfigureAwait(false);
         stop.Set();
         long[] counts = await Task.WhenAll(tasks).ConfigureAwait(false);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -121,7 +122,7 @@ public static class RunnelRunner
     }
 
     /// <summary>One producer: append, await the durable ack, repeat (every record is its own commit).</summary>
-    public static async Task<EngineMeasurement> CommitPerRecordAsync(ShardLog log, RecordSource source, TimeSpan duration)
+    public static async Task<EngineMeasurement> CommitPerRecordAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
     {
         var latency = new LatencyHistogram();
         ulong hashes = 0;
@@ -130,6 +131,7 @@ public static class RunnelRunner
         long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < stopAt)
         {
+            abort.ThrowIfCancellationRequested();
             byte[] key = source.Key(records);
             hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
             long appended = Stopwatch.GetTimestamp();

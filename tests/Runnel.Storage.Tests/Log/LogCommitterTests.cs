@@ -29,6 +29,7 @@ public sealed class LogCommitterTests
 
             gated.Close();
             ValueTask<AppendResult> held = blocker.AppendAsync(s_key, null, [2]); // the one loop waits in this commit
+            await blocker.WhenTakenAsync().WaitAsync(TimeSpan.FromSeconds(30)); // in that round before the others append
             ValueTask<AppendResult>[] appends = [.. logs.Select((log, i) => log.AppendAsync(s_key, null, [(byte)i]))];
             int batchesBefore = group.Batches.Length;
             await Task.Delay(50);

@@ -28,7 +28,10 @@ public class ShardLogTryAppendTests
     [SuppressMessage("Reliability", "CA2012", Justification = "Every accepted ValueTask is awaited once, through AsTask.")]
     private static async Task FillStalledThenReleaseAsync(ShardLog log, GatedDevice device)
     {
-        var accepted = new List<Task<AppendResult>>();
+        // The writer takes a first record and holds its commit at the gate before the ring is filled; otherwise a writer
+        // that starts late could take the whole ring after it was found full.
+        var accepted = new List<Task<AppendResult>> { log.AppendAsync("k"u8, null, new byte[1000]).AsTask() };
+        await log.WhenTakenAsync().WaitAsync(s_timeout);
         bool full = false;
         for (int i = 0; i < 10_000 && !full; i++)
         {

@@ -6,7 +6,7 @@ using Runnel.Testing;
 
 namespace Runnel.Storage.Tests.Log;
 
-/// <summary>The ring-based write path: order, large records, backpressure, WhenCommittedAsync and Dispose.</summary>
+/// <summary>The ring-based write path: order, large records, backpressure, WhenCommittedAsync, WhenTakenAsync and Dispose.</summary>
 public class ShardLogWritePathTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
@@ -112,6 +112,64 @@ public class ShardLogWritePathTests
         Assert.Equal(51ul, log.CommittedNextSequence); // committed before the wait completed; acks may still be queued
         await Task.WhenAll(appends).WaitAsync(s_timeout);
         Assert.Equal(log.CommittedNextSequence, log.AppendedNextSequence);
+    }
+
+    [Fact]
+    public async Task WhenTakenAsync_WriterHeldInACommit_CompletesWhenTheRecordsAreInABatchNotWhenDurable()
+    {
+        using var device = new GatedDevice();
+        using ShardLog log = ShardLog.Open(device);
+        device.Close();
+        Task<AppendResult> first = log.AppendAsync("k"u8, null, "first"u8).AsTask();
+        await log.WhenTakenAsync().WaitAsync(s_timeout); // in the writer's batch, whose commit waits at the gate
+        Assert.False(first.IsCompleted);
+        Task<AppendResult>[] later = [.. Enumerable.Range(0, 20).Select(i => log.AppendAsync("k"u8, null, BitConverter.GetBytes(i)).AsTask())];
+        Task taken = log.WhenTakenAsync();
+        await Task.Delay(50);
+        Assert.False(taken.IsCompleted); // the writer is still in the first commit, so these wait in the ring
+        device.Open();
+        await taken.WaitAsync(s_timeout);
+        AppendResult[] acks = await Task.WhenAll(later).WaitAsync(s_timeout);
+        Assert.Equal(1ul, (await first).Sequence);
+        Assert.Equal(Enumerable.Range(2, 20).Select(i => (ulong)i), acks.Select(a => a.Sequence));
+    }
+
+    [Fact]
+    [SuppressMessage("Reliability", "CA2012", Justification = "Every accepted ValueTask is awaited once, through AsTask.")]
+    public async Task AppendAsync_RingFilledDuringACommit_NextRoundCoalescesAndEveryRecordIsDurableInOrder()
+    {
+        using var device = new GatedDevice();
+        var acks = new List<Task<AppendResult>>();
+        using (ShardLog log = ShardLog.Open(device))
+        {
+            device.Close();
+            acks.Add(log.AppendAsync("k"u8, null, new byte[10]).AsTask());
+            await log.WhenTakenAsync().WaitAsync(s_timeout); // the writer holds this record's commit at the gate
+            byte[] data = new byte[1000];
+            while (log.TryAppend("k"u8, null, data, out ValueTask<AppendResult> ack))
+            {
+                acks.Add(ack.AsTask()); // fills the 1 MiB ring, which the next round takes whole (a coalescing round)
+            }
+            device.Open();
+            for (int i = 0; i < 3000; i++)
+            {
+                // Appended while that round writes: taken into it before its sync, or into the next round.
+                ValueTask<AppendResult> ack;
+                while (!log.TryAppend("k"u8, null, data, out ack))
+                {
+                    await log.WhenTakenAsync().WaitAsync(s_timeout);
+                }
+                acks.Add(ack.AsTask());
+            }
+            AppendResult[] results = await Task.WhenAll(acks).WaitAsync(s_timeout);
+            Assert.Equal(Enumerable.Range(1, acks.Count).Select(i => (ulong)i), results.Select(r => r.Sequence));
+        }
+        using ShardLog reopened = ShardLog.Open(device);
+        Assert.Equal((ulong)acks.Count + 1, reopened.CommittedNextSequence);
+        List<RecordModel> read = LogReading.ReadAll(reopened);
+        Assert.Equal(acks.Count, read.Count);
+        Assert.Equal(10, read[0].Data.Length);
+        Assert.All(read.Skip(1), r => Assert.Equal(1000, r.Data.Length));
     }
 
     [Fact]
