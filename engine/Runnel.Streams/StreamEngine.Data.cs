@@ -544,10 +544,11 @@ public sealed partial class StreamEngine
     }
 
     /// <summary>
-    /// Limits off: a shard's log is full of uncommitted records; wait for its next commit, after which the caller
+    /// Limits off: a shard's log ring is full of records its writer has not taken yet; wait until it takes them into
+    /// the batch it commits (not for that batch's fdatasync, so the ring refills while it runs), after which the caller
     /// retries (routing again, since a resharding may have happened meanwhile).
     /// </summary>
-    private static Task WaitForLogSpaceAsync(ShardState shard) => shard.Log.WhenCommittedAsync();
+    private static Task WaitForLogSpaceAsync(ShardState shard) => shard.Log.WhenTakenAsync();
 
     /// <summary>A full log with limits on (or after too many waits): the client's ProvisionedThroughputExceededException.</summary>
     private KinesisException LogFull(StreamState state, ShardState shard, LogBackpressureException? cause)

@@ -60,8 +60,9 @@ public static class CompareLogCommand
     }
 
     /// <summary>
-    /// Runs compare-log with <paramref name="options"/>, prints the table, writes the JSON; returns the exit code: 1 when
-    /// a case did not finish (an engine round passed its deadline), else 0.
+    /// Runs compare-log with <paramref name="options"/>, prints the table, writes the JSON; returns the exit code:
+    /// <see cref="HarnessExitCode.Error"/> when a case did not finish (an engine round passed its deadline),
+    /// <see cref="HarnessExitCode.ChecksFailed"/> when a target was measured and missed, else <see cref="HarnessExitCode.Ok"/>.
     /// </summary>
     public static async Task<int> RunAsync(CompareLogOptions options)
     {
@@ -76,7 +77,9 @@ public static class CompareLogCommand
             output.WriteLine($"JSON written to {Path.GetFullPath(options.JsonPath)}");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare-log took {stopwatch.Elapsed.TotalSeconds:0} s"));
-        // A FAIL verdict is a measurement, not an error; a case that could not finish is one.
-        return report.Cases.Any(c => c.Error is not null) ? 1 : 0;
+        // A case that could not finish is an error; a missed target is a measurement, reported after everything is written.
+        return report.Cases.Any(c => c.Error is not null) ? HarnessExitCode.Error
+            : report.Cases.Any(c => c.Targets.Any(t => t.Passed == false)) ? HarnessExitCode.ChecksFailed
+            : HarnessExitCode.Ok;
     }
 }
