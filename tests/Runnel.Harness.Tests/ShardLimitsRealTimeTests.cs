@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Runnel.Harness.Scenarios.ShardLimits;
 using Runnel.Server;
-using Runnel.Streams;
 using Runnel.Testing;
 
 namespace Runnel.Harness.Tests;
@@ -17,14 +15,7 @@ public class ShardLimitsRealTimeTests
     public async Task RealTimeRun_AgainstAServer_ThrottlesAtTheShard()
     {
         using var directory = new TempDirectory();
-        await using RunnelServer server = await RunnelServer.StartAsync(new RunnelServerOptions
-        {
-            DataDirectory = directory.Path,
-            Port = 0,
-            TlsPort = null,
-            LogLevel = LogLevel.Warning,
-            Streams = new StreamsOptions { CreateStreamDelay = TimeSpan.Zero, LimitsEnabled = true },
-        });
+        await using RunnelServer server = await InProcessServer.StartAsync(directory.Path, limitsEnabled: true);
         await using var target = new WireShardLimitsTarget(server.PlainEndpoint!);
         ShardLimitsCase records = ShardLimitsRealTimeRun.Cases.Single(c => c.Operation == ShardLimitsOperation.PutRecords);
         const int Seconds = ShardLimitsRealTimeRun.MinimumSeconds;

@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Runnel.Harness.ComparePeers;
 using Runnel.Server;
-using Runnel.Streams;
 using Runnel.Testing;
 
 namespace Runnel.Harness.Tests.ComparePeers;
@@ -15,14 +13,7 @@ public class PeerKinesisClientTests
     public async Task GetRecordsAsync_PageAndError_ParsedOrReturnedWhole()
     {
         using var directory = new TempDirectory();
-        await using RunnelServer server = await RunnelServer.StartAsync(new RunnelServerOptions
-        {
-            DataDirectory = directory.Path,
-            Port = 0,
-            TlsPort = null,
-            LogLevel = LogLevel.Warning,
-            Streams = new StreamsOptions { CreateStreamDelay = TimeSpan.Zero, LimitsEnabled = false },
-        });
+        await using RunnelServer server = await InProcessServer.StartAsync(directory.Path, limitsEnabled: false);
         using var client = new PeerKinesisClient(server.PlainEndpoint!, 2);
         TimeSpan timeout = TimeSpan.FromSeconds(30);
         Assert.True((await client.CallAsync("CreateStream", new JsonObject { ["StreamName"] = "c", ["ShardCount"] = 1 }, timeout)).Ok);
