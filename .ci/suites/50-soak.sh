@@ -17,10 +17,14 @@ fi
 
 # Retained shards cost memory: a closed shard stays readable for the retention period (its segment index, files and
 # throttle state), about 74 KiB managed each after closed shards gave back their 1 MiB append ring and staging
-# (docs/reliability/hostile-and-soak.md). Resharding every 30 s creates shards at a steady pace, so 0.25 MiB per
-# shard created after warm-up is forgiven (managed size plus the GC's headroom), and the raw growth is printed too.
+# (docs/reliability/hostile-and-soak.md). Resharding every 30 s creates shards at a steady pace, so 0.5 MiB per
+# shard created after warm-up is forgiven, and the raw growth is printed too. 0.25 MiB was too tight for 3 minutes:
+# on 2026-11-27 the same build (217e33e, which passed CI the day before) grew +20.8 % raw, and so did later builds
+# (+16.5 to +21.4 %): all of it anonymous memory (RssFile flat at 57 MiB), about half of it the GC's committed heap
+# (the 1 MiB rings of shards that closed are freed, not necessarily decommitted), ~0.6 MiB per shard created.
+# The 30-minute soak (README) keeps 0.25 MiB and judges the steady state.
 out=$(mktemp -d)
-timeout 330 dotnet "$harness" soak --minutes 3 --reshard-seconds 30 --sample-seconds 3 --rss-allowance-per-shard-mib 0.25 \
+timeout 330 dotnet "$harness" soak --minutes 3 --reshard-seconds 30 --sample-seconds 3 --rss-allowance-per-shard-mib 0.5 \
     --json "$out/soak.json" 2>&1 | tee "$out/soak.log"
 status=${PIPESTATUS[0]}
 counts=$(sed -n 's/^soak: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out/soak.log" | tail -n 1)
