@@ -37,6 +37,8 @@ internal static class ServeCommand
         var device = new Option<string?>("--device") { Description = "storage device (default auto: io_uring where usable)", HelpName = "auto|iouring|portable" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var commitLoops = new Option<int?>("--commit-loops") { Description = $"commit loops shared by all shard logs, each one write and one fdatasync barrier per round for all its logs (default {Environment.ProcessorCount}, one per core; 0 = a writer per shard log)", HelpName = "N" };
+        var directIo = new Option<string?>("--direct-io") { Description = "open the shard logs' files with O_DIRECT: no page-cache copy on writes, reads go to the disk (io_uring device only; default off)", HelpName = "on|off" };
+        directIo.AcceptOnlyFromAmong("on", "off");
         var initialStreams = new Option<string?>("--initial-streams") { Description = "streams to create at start if missing: name:shards,name2:shards", HelpName = "LIST" };
         var auth = new Option<string?>("--auth") { Description = "authentication: none (default, any credentials pass) or sigv4 (verify AWS signatures against --credentials)", HelpName = "none|sigv4" };
         auth.AcceptOnlyFromAmong("none", "sigv4");
@@ -52,7 +54,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the Kinesis API (HTTP/1.1 and h2c on the plain port, h2 and HTTP/1.1 over TLS)")
         {
             config, port, tlsPort, host, data, tlsCert, tlsKey, tlsOnly, region, accountId, createMs, deleteMs, updateMs,
-            subscriptionLifetimeMs, shardLimit, limits, device, commitLoops, initialStreams, logLevel, auth, credentials,
+            subscriptionLifetimeMs, shardLimit, limits, device, commitLoops, directIo, initialStreams, logLevel, auth, credentials,
             keyPassphraseFile, allowNetwork, audit, auditDir, auditMaxFileMb, auditKeep,
         };
         command.SetAction(async (parse, _) =>
@@ -76,6 +78,7 @@ internal static class ServeCommand
                 Limits = ServeSettings.ParseSwitch(parse.GetValue(limits), "--limits"),
                 Device = ServeSettings.ParseDevice(parse.GetValue(device), "--device"),
                 CommitLoops = parse.GetValue(commitLoops),
+                DirectIo = ServeSettings.ParseSwitch(parse.GetValue(directIo), "--direct-io"),
                 InitialStreams = parse.GetValue(initialStreams),
                 LogLevel = ServeSettings.ParseLogLevel(parse.GetValue(logLevel), "--log-level"),
                 KeyPassphraseFile = parse.GetValue(keyPassphraseFile),
@@ -98,6 +101,7 @@ internal static class ServeCommand
         string invocationDirectory = Environment.CurrentDirectory;
         RunnelServerOptions options;
         DeviceKind device;
+        bool directIo;
         try
         {
             configPath ??= Environment.GetEnvironmentVariable(ServeSettings.EnvironmentPrefix + "CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
@@ -110,6 +114,7 @@ internal static class ServeCommand
                 _ = CredentialStore.Load(options.CredentialsPath!); // a bad file is a usage error, named before anything starts
             }
             device = StorageDevices.Resolve(layered.Device ?? DeviceKind.Auto); // fails now if io_uring was required but is missing
+            directIo = layered.DirectIo ?? false;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or IOException or System.Text.Json.JsonException or NotSupportedException)
         {
@@ -133,7 +138,7 @@ internal static class ServeCommand
         }
         await using (server.ConfigureAwait(false))
         {
-            PrintBanner(server, options, device);
+            PrintBanner(server, options, device, directIo);
             await stop.Task.ConfigureAwait(false);
             Console.WriteLine("runnel: stopping (finishing requests in flight)...");
             await server.StopAsync().ConfigureAwait(false);
@@ -148,7 +153,7 @@ internal static class ServeCommand
         }
     }
 
-    private static void PrintBanner(RunnelServer server, RunnelServerOptions options, DeviceKind device)
+    private static void PrintBanner(RunnelServer server, RunnelServerOptions options, DeviceKind device, bool directIo)
     {
         TextWriter o = Console.Out;
         o.WriteLine("Runnel is serving the Kinesis API");
@@ -174,7 +179,13 @@ internal static class ServeCommand
         {
             o.WriteLine($"  allowed client networks    {string.Join(", ", options.AllowedNetworks)}");
         }
-        string storage = device == DeviceKind.IoUring ? "io_uring" : "portable (RandomAccess + fdatasync)";
+        string storage = (device, directIo) switch
+        {
+            (DeviceKind.IoUring, true) => "io_uring, O_DIRECT",
+            (DeviceKind.IoUring, false) => "io_uring",
+            (_, true) => "portable (RandomAccess + fdatasync); --direct-io needs io_uring, so the page cache is used",
+            _ => "portable (RandomAccess + fdatasync)",
+        };
         o.WriteLine($"  storage device             {storage}");
         o.WriteLine(options.Streams.ShardLog.Committer is { } committer
             ? $"  commit loops               {committer.LoopCount}, shared by all shard logs"

@@ -38,6 +38,9 @@ internal sealed record ServeSettings
 
     /// <summary>Commit loops shared by all shard logs (0: each log commits alone; default one per core).</summary>
     public int? CommitLoops { get; init; }
+
+    /// <summary>Segment, index and checkpoint files opened with O_DIRECT (io_uring device only; default off).</summary>
+    public bool? DirectIo { get; init; }
     public string? InitialStreams { get; init; }
     public LogLevel? LogLevel { get; init; }
     public string? KeyPassphraseFile { get; init; }
@@ -71,6 +74,7 @@ internal sealed record ServeSettings
         Limits = Limits ?? lower.Limits,
         Device = Device ?? lower.Device,
         CommitLoops = CommitLoops ?? lower.CommitLoops,
+        DirectIo = DirectIo ?? lower.DirectIo,
         InitialStreams = InitialStreams ?? lower.InitialStreams,
         LogLevel = LogLevel ?? lower.LogLevel,
         KeyPassphraseFile = KeyPassphraseFile ?? lower.KeyPassphraseFile,
@@ -89,6 +93,7 @@ internal sealed record ServeSettings
     {
         var streams = new StreamsOptions();
         DeviceKind device = Device ?? DeviceKind.Auto;
+        var deviceOptions = new IoUringDeviceOptions { Direct = DirectIo ?? false };
         return new RunnelServerOptions
         {
             Host = SplitList(Host) is [var first, ..] ? first : "127.0.0.1",
@@ -118,7 +123,7 @@ internal sealed record ServeSettings
                 LimitsEnabled = Limits ?? streams.LimitsEnabled,
                 ShardLog = CommitLoops is { } loops ? streams.ShardLog with { Committer = Committer(loops) } : streams.ShardLog,
             },
-            DeviceFactory = path => StorageDevices.Create(path, device),
+            DeviceFactory = path => StorageDevices.Create(path, device, deviceOptions),
             InitialStreams = StreamSeed.ParseList(InitialStreams),
             LogLevel = LogLevel ?? Microsoft.Extensions.Logging.LogLevel.Information,
             Authentication = Auth ?? AuthenticationMode.None,
@@ -179,6 +184,7 @@ internal sealed record ServeSettings
             Limits = ParseSwitch(Get("LIMITS"), "RUNNEL_LIMITS"),
             Device = ParseDevice(Get("DEVICE"), "RUNNEL_DEVICE"),
             CommitLoops = ParseInt(Get("COMMIT_LOOPS"), "RUNNEL_COMMIT_LOOPS"),
+            DirectIo = ParseSwitch(Get("DIRECT_IO"), "RUNNEL_DIRECT_IO"),
             InitialStreams = Get("INITIAL_STREAMS"),
             LogLevel = ParseLogLevel(Get("LOG_LEVEL"), "RUNNEL_LOG_LEVEL"),
             KeyPassphraseFile = Get("KEY_PASSPHRASE_FILE"),
@@ -231,6 +237,7 @@ internal sealed record ServeSettings
                 "limits" => settings with { Limits = JsonSwitch(v, where) },
                 "device" => settings with { Device = ParseDevice(JsonString(v, where), where) },
                 "commitLoops" => settings with { CommitLoops = JsonInt(v, where) },
+                "directIo" => settings with { DirectIo = JsonSwitch(v, where) },
                 "initialStreams" => settings with { InitialStreams = JsonStreams(v, where) },
                 "logLevel" => settings with { LogLevel = ParseLogLevel(JsonString(v, where), where) },
                 "keyPassphraseFile" => settings with { KeyPassphraseFile = Path.GetFullPath(JsonString(v, where), directory) },

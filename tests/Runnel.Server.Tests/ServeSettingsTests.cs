@@ -146,4 +146,38 @@ public class ServeSettingsTests
         FormatException error = Assert.Throws<FormatException>(() => new ServeSettings { CommitLoops = loops }.ToServerOptions("/x"));
         Assert.StartsWith($"--commit-loops {loops}: give 0", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DirectIo_Unset_DeviceFilesUseThePageCache()
+    {
+        using var directory = new TempDirectory();
+        using var device = (IoUringDevice)new ServeSettings { Device = DeviceKind.IoUring }.ToServerOptions("/x").DeviceFactory!(directory.Path);
+        Assert.False(device.Options.Direct);
+    }
+
+    [Fact]
+    public void DirectIo_FromEachSource_ReachesTheDevice()
+    {
+        using var directory = new TempDirectory();
+        string file = Path.Combine(directory.Path, "runnel.json");
+        File.WriteAllText(file, """{"directIo": "on", "device": "iouring"}""");
+        var environment = new Hashtable { ["RUNNEL_DIRECT_IO"] = "off" };
+
+        Assert.True(DirectOf(ServeSettings.FromJsonFile(file)));
+        Assert.False(DirectOf(ServeSettings.FromEnvironment(environment).Over(ServeSettings.FromJsonFile(file))));
+        Assert.True(DirectOf(new ServeSettings { DirectIo = true }.Over(ServeSettings.FromEnvironment(environment)).Over(ServeSettings.FromJsonFile(file))));
+
+        bool DirectOf(ServeSettings settings)
+        {
+            using var device = (IoUringDevice)settings.ToServerOptions("/x").DeviceFactory!(Path.Combine(directory.Path, "data"));
+            return device.Options.Direct;
+        }
+    }
+
+    [Fact]
+    public void DirectIo_BadEnvironmentValue_RejectedNamingTheVariable()
+    {
+        FormatException error = Assert.Throws<FormatException>(() => ServeSettings.FromEnvironment(new Hashtable { ["RUNNEL_DIRECT_IO"] = "maybe" }));
+        Assert.Contains("RUNNEL_DIRECT_IO", error.Message, StringComparison.Ordinal);
+    }
 }
