@@ -25,13 +25,23 @@ internal static class Md5SingleBlock
     /// </summary>
     public static UInt128 HashPaddedInPlace(Span<byte> block, int messageLength)
     {
-        Debug.Assert(block.Length == BlockLength && (uint)messageLength <= MaxMessageLength);
-        block[messageLength] = 0x80;
-        BinaryPrimitives.WriteUInt64LittleEndian(block[56..], (ulong)messageLength * 8);
+        Pad(block, messageLength);
         return Compress(block);
     }
 
-    private static UInt128 Compress(ReadOnlySpan<byte> block)
+    /// <summary>
+    /// Pads <paramref name="block"/> (64 bytes, the message in its first <paramref name="messageLength"/> bytes, zeros
+    /// after) in place: the 0x80 terminator and the message length in bits.
+    /// </summary>
+    public static void Pad(Span<byte> block, int messageLength)
+    {
+        Debug.Assert(block.Length == BlockLength && (uint)messageLength <= MaxMessageLength);
+        block[messageLength] = 0x80;
+        BinaryPrimitives.WriteUInt64LittleEndian(block[56..], (ulong)messageLength * 8);
+    }
+
+    /// <summary>The digest of one padded block, read as an unsigned big-endian 128-bit integer.</summary>
+    public static UInt128 Compress(ReadOnlySpan<byte> block)
     {
         // Bounds check once; the constant-offset reads below are then provably in range.
         block = block[..BlockLength];

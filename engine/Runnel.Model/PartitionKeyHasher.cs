@@ -67,6 +67,119 @@ public static class PartitionKeyHasher
         return HashWithPlatformMd5(utf8);
     }
 
+    /// <summary>
+    /// The hash keys of many partition keys at once (a PutRecords call's): <paramref name="destination"/>[i] is
+    /// <see cref="Hash(string)"/> of <paramref name="partitionKeys"/>[i]. Keys of up to 55 UTF-8 bytes are hashed
+    /// 8 or 16 at a time, one per SIMD lane (<see cref="Md5MultiLane"/>); longer ones one by one. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="partitionKeys"/>.</exception>
+    /// <exception cref="ArgumentNullException">A key is null.</exception>
+    public static void Hash(ReadOnlySpan<string> partitionKeys, Span<HashKey> destination)
+    {
+        if (destination.Length < partitionKeys.Length)
+        {
+            throw new ArgumentException("The destination is shorter than the keys.", nameof(destination));
+        }
+        var batch = new LaneBatch(stackalloc byte[LaneBatch.Chunk * Md5SingleBlock.BlockLength], stackalloc int[LaneBatch.Chunk]);
+        for (int i = 0; i < partitionKeys.Length; i++)
+        {
+            string key = partitionKeys[i];
+            ArgumentNullException.ThrowIfNull(key, nameof(partitionKeys));
+            Span<byte> block = batch.NextBlock;
+            if (key.Length <= Md5SingleBlock.MaxMessageLength
+                && Utf8.FromUtf16(key, block[..Md5SingleBlock.MaxMessageLength], out _, out int written,
+                    replaceInvalidSequences: true, isFinalBlock: true) == OperationStatus.Done)
+            {
+                batch.Add(i, written, destination);
+            }
+            else
+            {
+                block.Clear(); // the encoder may have written part of a key that does not fit
+                destination[i] = HashMultiBlock(key);
+            }
+        }
+        batch.Flush(destination);
+    }
+
+    /// <summary>
+    /// The hash keys of many UTF-8 partition keys laid end to end in <paramref name="keys"/>, key i being
+    /// <paramref name="lengths"/>[i] bytes long: <paramref name="destination"/>[i] is <see cref="HashUtf8(ReadOnlySpan{byte})"/>
+    /// of key i. Hashed 8 or 16 at a time like <see cref="Hash(ReadOnlySpan{string}, Span{HashKey})"/>. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths add up to more than <paramref name="keys"/>, one is negative, or
+    /// <paramref name="destination"/> is shorter than <paramref name="lengths"/>.</exception>
+    public static void HashUtf8(ReadOnlySpan<byte> keys, ReadOnlySpan<int> lengths, Span<HashKey> destination)
+    {
+        if (destination.Length < lengths.Length)
+        {
+            throw new ArgumentException("The destination is shorter than the lengths.", nameof(destination));
+        }
+        var batch = new LaneBatch(stackalloc byte[LaneBatch.Chunk * Md5SingleBlock.BlockLength], stackalloc int[LaneBatch.Chunk]);
+        int offset = 0;
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            int length = lengths[i];
+            if ((uint)length > (uint)(keys.Length - offset))
+            {
+                throw new ArgumentException($"Key {i} ({length} bytes at {offset}) does not fit in the {keys.Length} bytes of keys.", nameof(lengths));
+            }
+            ReadOnlySpan<byte> key = keys.Slice(offset, length);
+            offset += length;
+            if (length <= Md5SingleBlock.MaxMessageLength)
+            {
+                key.CopyTo(batch.NextBlock);
+                batch.Add(i, length, destination);
+            }
+            else
+            {
+                destination[i] = HashWithPlatformMd5(key);
+            }
+        }
+        batch.Flush(destination);
+    }
+
+    /// <summary>Up to <see cref="Chunk"/> padded one-block keys waiting to be hashed together, and whose result each is.</summary>
+    private ref struct LaneBatch(Span<byte> blocks, Span<int> owners)
+    {
+        /// <summary>Keys hashed together: one 512-bit vector of lanes.</summary>
+        public const int Chunk = 16;
+
+        private readonly Span<byte> _blocks = blocks; // zeroed by stackalloc, and cleared again after every flush
+        private readonly Span<int> _owners = owners;
+        private int _count;
+
+        /// <summary>The zeroed 64-byte block the next key is written into.</summary>
+        public readonly Span<byte> NextBlock => _blocks.Slice(_count * Md5SingleBlock.BlockLength, Md5SingleBlock.BlockLength);
+
+        /// <summary>Takes the key just written into <see cref="NextBlock"/> as key <paramref name="owner"/>'s.</summary>
+        public void Add(int owner, int length, Span<HashKey> destination)
+        {
+            Md5SingleBlock.Pad(NextBlock, length);
+            _owners[_count++] = owner;
+            if (_count == Chunk)
+            {
+                Flush(destination);
+            }
+        }
+
+        public void Flush(Span<HashKey> destination)
+        {
+            if (_count == 0)
+            {
+                return;
+            }
+            Span<UInt128> digests = stackalloc UInt128[Chunk];
+            Span<byte> used = _blocks[..(_count * Md5SingleBlock.BlockLength)];
+            Md5MultiLane.HashPaddedBlocks(used, digests[.._count]);
+            for (int j = 0; j < _count; j++)
+            {
+                destination[_owners[j]] = new HashKey(digests[j]);
+            }
+            used.Clear();
+            _count = 0;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static HashKey HashMultiBlock(ReadOnlySpan<char> partitionKey)
     {

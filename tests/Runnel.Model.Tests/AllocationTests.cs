@@ -27,6 +27,18 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void PartitionKeyHasherHashMany_PutRecordsSizedBatch_DoesNotAllocate()
+    {
+        string[] keys = [.. Enumerable.Range(0, 500).Select(i => i % 50 == 0 ? new string('k', 100 + i) : $"user-{i}")];
+        var hashes = new HashKey[keys.Length];
+        AssertNoAllocation(() =>
+        {
+            PartitionKeyHasher.Hash(keys, hashes);
+            return (int)(hashes[^1].Value & 0xFF);
+        });
+    }
+
+    [Fact]
     public void ShardMapFindShardIndex_LargeAndSmallMaps_DoNotAllocate()
     {
         ShardMap large = ShardMap.CreateEven(500);

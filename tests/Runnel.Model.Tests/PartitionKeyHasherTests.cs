@@ -113,6 +113,67 @@ public sealed class PartitionKeyHasherTests
         Assert.Throws<ArgumentNullException>(() => PartitionKeyHasher.Hash((string)null!));
     }
 
+    [Property(Arbitrary = [typeof(ModelArbitraries)], MaxTest = 500)]
+    public bool HashMany_AnyKeys_EqualsHashOfEachKey(string[] keys)
+    {
+        // The generator's keys include empty, non-ASCII and lone-surrogate text; lengths past 16 and 24 reach every
+        // lane width (16, then 8, then the scalar tail).
+        var destination = new HashKey[keys.Length];
+        PartitionKeyHasher.Hash(keys, destination);
+        return keys.Select(PartitionKeyHasher.Hash).SequenceEqual(destination);
+    }
+
+    [Fact]
+    public void HashMany_EveryCountUpTo70_EqualsMd5OfEachKey()
+    {
+        // Counts 0..70 put keys in every lane of both vector widths and in the scalar tail; every sixth key is too
+        // long for one block and is hashed alone between lane keys.
+        var random = new Random(7);
+        for (int count = 0; count <= 70; count++)
+        {
+            string[] keys = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = new string((char)('a' + random.Next(26)), i % 6 == 5 ? 56 + random.Next(200) : random.Next(56));
+            }
+            var destination = new HashKey[count + 1];
+            destination[count] = new HashKey(42);
+            PartitionKeyHasher.Hash(keys, destination);
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(Reference(keys[i]), destination[i]);
+            }
+            Assert.Equal(new HashKey(42), destination[count]); // nothing written past the keys
+        }
+    }
+
+    [Property(Arbitrary = [typeof(ModelArbitraries)], MaxTest = 500)]
+    public bool HashUtf8Many_KeysEndToEnd_EqualsHashUtf8OfEachKey(string[] keys)
+    {
+        byte[][] utf8 = [.. keys.Select(Encoding.UTF8.GetBytes)];
+        byte[] joined = [.. utf8.SelectMany(k => k)];
+        int[] lengths = [.. utf8.Select(k => k.Length)];
+        var destination = new HashKey[keys.Length];
+        PartitionKeyHasher.HashUtf8(joined, lengths, destination);
+        return utf8.Select(k => PartitionKeyHasher.HashUtf8(k)).SequenceEqual(destination);
+    }
+
+    [Fact]
+    public void HashUtf8Many_LengthsPastTheKeys_ThrowsArgumentException()
+    {
+        var destination = new HashKey[2];
+        Assert.Throws<ArgumentException>(() => PartitionKeyHasher.HashUtf8("abcdef"u8, [3, 4], destination));
+        Assert.Throws<ArgumentException>(() => PartitionKeyHasher.HashUtf8("abcdef"u8, [-1, 1], destination));
+        Assert.Throws<ArgumentException>(() => PartitionKeyHasher.HashUtf8("abcdef"u8, [1, 1, 1], destination));
+    }
+
+    [Fact]
+    public void HashMany_NullKeyOrShortDestination_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => PartitionKeyHasher.Hash(["a", null!], new HashKey[2]));
+        Assert.Throws<ArgumentException>(() => PartitionKeyHasher.Hash(["a", "b"], new HashKey[1]));
+    }
+
     [SuppressMessage("Security", "CA5351", Justification = "MD5 is the routing function under test.")]
     private static HashKey Reference(string key) =>
         new(BinaryPrimitives.ReadUInt128BigEndian(MD5.HashData(Encoding.UTF8.GetBytes(key))));
