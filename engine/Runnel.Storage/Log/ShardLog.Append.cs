@@ -49,9 +49,6 @@ namespace Runnel.Storage.Log;
 /// </remarks>
 public sealed partial class ShardLog
 {
-    /// <summary>Upper bound of a log's ring; <see cref="ShardLogOptions.MaxPendingBytes"/> below it shrinks the ring.</summary>
-    internal const int MaxRingBytes = 1024 * 1024;
-
     private const int IndirectRecordLength = 8;
     private const int MaxCompletions = 1 << 20;
     private const int InitialStagingBytes = 64 * 1024;
@@ -203,7 +200,7 @@ public sealed partial class ShardLog
     public bool HoldsAppendBuffer => _ring.IsBufferAllocated;
 
     private static int RingCapacity(ShardLogOptions options)
-        => 1 << BitOperations.Log2((uint)Math.Min(options.MaxPendingBytes, MaxRingBytes));
+        => 1 << BitOperations.Log2((uint)Math.Min(options.MaxPendingBytes, options.AppendRingBytes));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ValueTask<AppendResult> TooLarge()

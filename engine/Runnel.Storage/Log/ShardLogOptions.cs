@@ -18,6 +18,17 @@ public sealed record ShardLogOptions
     /// <summary>Bytes of appended, not yet committed frames beyond which appends are refused (default 64 MiB).</summary>
     public int MaxPendingBytes { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of the lock-free ring producers frame their records into (default 1 MiB, rounded down to a power of two
+    /// and to at most <see cref="MaxPendingBytes"/>). Allocated on a log's first append and given back when a closed
+    /// shard goes idle. A larger ring lets producers keep appending through a longer commit (fewer, larger rounds
+    /// for a log that streams) at that much memory per written shard.
+    /// </summary>
+    public int AppendRingBytes { get; init; } = DefaultAppendRingBytes;
+
+    /// <summary>The default <see cref="AppendRingBytes"/>: 1 MiB.</summary>
+    public const int DefaultAppendRingBytes = 1024 * 1024;
+
     /// <summary>An identifier written into segment headers (the shard index), for people reading files.</summary>
     public uint LogId { get; init; }
 
@@ -36,5 +47,7 @@ public sealed record ShardLogOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Retention, TimeSpan.Zero, nameof(Retention));
         ArgumentOutOfRangeException.ThrowIfLessThan(IndexIntervalBytes, 64, nameof(IndexIntervalBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytes, 64 * 1024, nameof(MaxPendingBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AppendRingBytes, 64 * 1024, nameof(AppendRingBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AppendRingBytes, 64 * 1024 * 1024, nameof(AppendRingBytes));
     }
 }

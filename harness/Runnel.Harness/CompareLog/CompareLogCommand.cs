@@ -21,6 +21,14 @@ public static class CompareLogCommand
         var device = new Option<string>("--device") { Description = "Runnel's device", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var direct = new Option<bool>("--direct") { Description = "Runnel's io_uring device opens files with O_DIRECT" };
+        var ringMb = new Option<int>("--ring-mb") { Description = $"Runnel's append ring in MiB, 1 to 64 (FasterLog's in-memory log is 64 MiB; the server's ring is 1 MiB per shard)", DefaultValueFactory = _ => CompareLogOptions.DefaultRingMegabytes, HelpName = "MIB" };
+        ringMb.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                result.AddError("--ring-mb must be 1 to 64.");
+            }
+        });
         var duration = new Option<double?>("--duration") { Description = "seconds per engine per case (overrides --quick's and the full run's)", HelpName = "SECONDS" };
         var rounds = new Option<int>("--rounds") { Description = "interleaved Runnel/FasterLog rounds per case; the median is reported", DefaultValueFactory = _ => 1 };
         var cases = new Option<string[]>("--case") { Description = "run only these cases (repeatable): " + string.Join(", ", CaseNames.All), AllowMultipleArgumentsPerToken = true };
@@ -30,7 +38,7 @@ public static class CompareLogCommand
 
         var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
         {
-            quick, json, dir, device, direct, duration, rounds, cases, deadline, skipFio,
+            quick, json, dir, device, direct, ringMb, duration, rounds, cases, deadline, skipFio,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -48,6 +56,7 @@ public static class CompareLogCommand
                     _ => DeviceKind.Auto,
                 },
                 Direct = parse.GetValue(direct),
+                RingMegabytes = parse.GetValue(ringMb),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration) ?? (isQuick ? 8 : 30)),
                 Rounds = Math.Max(1, parse.GetValue(rounds)),
                 Cases = selected.Length == 0 ? CaseNames.All : selected,

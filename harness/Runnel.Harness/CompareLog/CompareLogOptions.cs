@@ -23,6 +23,15 @@ public sealed record CompareLogOptions
     /// <summary>Runnel's io_uring device opens its files with O_DIRECT.</summary>
     public bool Direct { get; init; }
 
+    /// <summary>
+    /// Runnel's append ring in MiB (<see cref="Storage.Log.ShardLogOptions.AppendRingBytes"/>; default 1, the server's, against
+    /// FasterLog's 64 MiB in-memory log, <c>MemorySizeBits = 26</c>).
+    /// </summary>
+    public int RingMegabytes { get; init; } = DefaultRingMegabytes;
+
+    /// <summary>The default <see cref="RingMegabytes"/>.</summary>
+    public const int DefaultRingMegabytes = 1;
+
     /// <summary>How long each engine runs each timed case.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 

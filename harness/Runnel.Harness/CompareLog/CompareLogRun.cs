@@ -41,7 +41,7 @@ public sealed class CompareLogRun
             DeviceKind device = StorageDevices.Resolve(_options.Device);
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"compare-log: {(_options.Quick ? "quick" : "full")}, {_options.Duration.TotalSeconds:0} s per engine per case, {_options.Rounds} round(s); "
-                + $"Runnel device {device}{(_options.Direct ? " O_DIRECT" : string.Empty)}; data in {_root}"));
+                + $"Runnel device {device}{(_options.Direct ? " O_DIRECT" : string.Empty)}, ring {_options.RingMegabytes} MiB (FasterLog memory 64 MiB); data in {_root}"));
             if (_options.Direct && device != DeviceKind.IoUring)
             {
                 _out.WriteLine("note: --direct applies to the io_uring device only; the portable device writes through the page cache.");
@@ -177,7 +177,7 @@ public sealed class CompareLogRun
             _out.WriteLine("scan-cold: writing the logs to read (the append-1k-group workload) ...");
             var source = new RecordSource(RecordBytes);
             _runnelScanDirectory = NewDirectory("runnel");
-            RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct);
+            RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20);
             await WithDeadlineAsync(CaseNames.ScanCold, "runnel", 0, runnel, abort => RunnelRunner.GroupAsync(runnel.Log, source, _options.Duration, abort)).ConfigureAwait(false);
             _fasterScanDirectory = NewDirectory("fasterlog");
             FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: false);
@@ -186,7 +186,7 @@ public sealed class CompareLogRun
 
         EngineMeasurement r;
         string? notCold;
-        using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct))
+        using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20))
         {
             notCold = PageCache.TryDrop();
             r = RunnelRunner.Scan(runnel.Log, RecordBytes);
@@ -228,7 +228,7 @@ public sealed class CompareLogRun
             bool keep = keepLastForScan && round == _options.Rounds;
 
             string runnelDirectory = NewDirectory("runnel");
-            RunnelInstance r = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct);
+            RunnelInstance r = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20);
             EngineMeasurement rm = await WithDeadlineAsync(name, "runnel", round, r, abort => runnelCase(r.Log, abort)).ConfigureAwait(false);
             runnel.Add(rm);
             Report(name, "runnel", round, rm, unit);

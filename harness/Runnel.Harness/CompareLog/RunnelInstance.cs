@@ -22,14 +22,17 @@ public sealed class RunnelInstance : IDisposable
     /// <summary>The device kind actually used.</summary>
     public DeviceKind Kind { get; }
 
-    /// <summary>Opens (recovering, or creating) the log in <paramref name="directory"/> with default log options.</summary>
-    public static RunnelInstance Open(string directory, DeviceKind kind, bool direct)
+    /// <summary>
+    /// Opens (recovering, or creating) the log in <paramref name="directory"/> with default log options but for its
+    /// append ring of <paramref name="ringBytes"/>.
+    /// </summary>
+    public static RunnelInstance Open(string directory, DeviceKind kind, bool direct, int ringBytes = ShardLogOptions.DefaultAppendRingBytes)
     {
         DeviceKind resolved = StorageDevices.Resolve(kind);
         IStorageDevice device = StorageDevices.Create(directory, resolved, new IoUringDeviceOptions { Direct = direct });
         try
         {
-            return new RunnelInstance(device, ShardLog.Open(device), resolved);
+            return new RunnelInstance(device, ShardLog.Open(device, new ShardLogOptions { AppendRingBytes = ringBytes }), resolved);
         }
         catch
         {

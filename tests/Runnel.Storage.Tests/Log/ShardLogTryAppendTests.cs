@@ -17,7 +17,7 @@ public class ShardLogTryAppendTests
         device.Close();
         try
         {
-            await FillStalledThenReleaseAsync(log, device);
+            await FillStalledThenReleaseAsync(log, device, 32, 200); // one ring of 64 KiB, plus the batch the writer holds
         }
         finally
         {
@@ -25,8 +25,33 @@ public class ShardLogTryAppendTests
         }
     }
 
+    [Fact]
+    public async Task TryAppend_Ring256KiB_HoldsFourTimesAsManyBeforeFull()
+    {
+        using var device = new GatedDevice();
+        using ShardLog log = ShardLog.Open(device, new ShardLogOptions { MaxPendingBytes = 1024 * 1024, AppendRingBytes = 256 * 1024 });
+        device.Close();
+        try
+        {
+            await FillStalledThenReleaseAsync(log, device, 200, 300); // 256 KiB of ~1 KiB frames, plus the writer's batch
+        }
+        finally
+        {
+            device.Open();
+        }
+    }
+
+    [Theory]
+    [InlineData(32 * 1024)]
+    [InlineData(128 * 1024 * 1024)]
+    public void Open_AppendRingBytesOutOfRange_Throws(int ringBytes)
+    {
+        var device = new MemoryDevice();
+        Assert.Throws<ArgumentOutOfRangeException>(() => ShardLog.Open(device, new ShardLogOptions { AppendRingBytes = ringBytes }));
+    }
+
     [SuppressMessage("Reliability", "CA2012", Justification = "Every accepted ValueTask is awaited once, through AsTask.")]
-    private static async Task FillStalledThenReleaseAsync(ShardLog log, GatedDevice device)
+    private static async Task FillStalledThenReleaseAsync(ShardLog log, GatedDevice device, int fewest, int most)
     {
         // The writer takes a first record and holds its commit at the gate before the ring is filled; otherwise a writer
         // that starts late could take the whole ring after it was found full.
@@ -47,7 +72,7 @@ public class ShardLogTryAppendTests
             }
         }
         Assert.True(full);
-        Assert.InRange(accepted.Count, 32, 200); // one ring of 64 KiB, plus the batch the writer holds
+        Assert.InRange(accepted.Count, fewest, most);
         Assert.False(log.TryAppend("k"u8, null, new byte[1000], out _)); // still full: nothing was claimed by the refusal
         await Assert.ThrowsAsync<LogBackpressureException>(async () => await log.AppendAsync("k"u8, null, new byte[1000]));
         device.Open();
