@@ -98,6 +98,26 @@ public abstract class StorageDeviceContractTests
     }
 
     [Fact]
+    public void PrewrittenTail_OpenedAgainBeforeTheCut_LengthIncludesTheZerosLeftBehind()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile writer = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        writer.WriteAndSync(0, Filled(1000, 6));
+        long physical = PhysicalLength(device, "seg") ?? 1000;
+
+        // What a restart after a crash sees: the zeros are the reopening side's to cut (the log cuts them as a torn tail).
+        using IStorageFile reopened = device.OpenFile("seg", create: false, StorageFileOptions.PrewrittenTail);
+        Assert.Equal(physical, reopened.Length);
+        byte[] bytes = new byte[physical];
+        Assert.Equal(physical, reopened.Read(0, bytes));
+        Assert.Equal(Filled(1000, 6), bytes[..1000]);
+        Assert.True(bytes.AsSpan(1000).IndexOfAnyExcept((byte)0) < 0, "only zeros past the data");
+        reopened.SetLength(1000);
+        reopened.Sync();
+        Assert.Equal(1000, PhysicalLength(device, "seg") ?? 1000);
+    }
+
+    [Fact]
     public void PrewrittenTail_OtherFiles_GetNoZeros()
     {
         IStorageDevice device = CreateDevice();
