@@ -11,8 +11,8 @@ namespace Runnel.Storage.IoUring;
 /// </summary>
 /// <remarks>
 /// <para>Logical length: the file on disk grows in whole blocks (zeros after the data, and with a prewritten tail
-/// the extensions of zeros, IoUringFile.Tail.cs), so the real length is kept in memory: <see cref="Length"/> and reads stop there, and <see cref="SetLength"/> and
-/// <see cref="Dispose"/> cut the file to it with <c>ftruncate</c> (never once per write). After a crash the file
+/// the extensions of zeros, IoUringFile.Tail.cs), so the real length is kept in memory: <see cref="Length"/> and
+/// reads stop there, and <see cref="SetLength"/> and <see cref="Dispose"/> cut the file to it with <c>ftruncate</c> (never once per write). After a crash the file
 /// may therefore end in up to 4095 zero bytes past the last write: the log sees them as an unacknowledged torn
 /// tail and cuts them. Another handle open on the same file at the same time sees the block-rounded length.</para>
 /// <para>Block cache: the first and last blocks of recent writes are kept (two aligned 4 KiB blocks), so an append
