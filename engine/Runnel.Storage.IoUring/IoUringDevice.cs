@@ -52,12 +52,16 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
     /// <summary>Opens a file; the result is an <see cref="IoUringFile"/> (for <see cref="IoUringFile.WriteAndSync"/>).</summary>
     public IStorageFile OpenFile(string name, bool create) => Open(name, create, readOnly: false);
 
+    /// <summary>Opens a file; with <see cref="StorageFileOptions.PrewrittenTail"/> (and <see cref="IoUringDeviceOptions.PrewrittenTail"/> set) it writes zeros ahead of its end.</summary>
+    public IStorageFile OpenFile(string name, bool create, StorageFileOptions options) =>
+        Open(name, create, readOnly: false, options);
+
     /// <summary>
     /// Opens a file for reading and writing, or read-only (tests use that to make the kernel fail a write).
     /// O_DIRECT is asked for when <see cref="IoUringDeviceOptions.Direct"/> is set and dropped when the file
     /// system refuses it with EINVAL.
     /// </summary>
-    internal IoUringFile Open(string name, bool create, bool readOnly)
+    internal IoUringFile Open(string name, bool create, bool readOnly, StorageFileOptions options = StorageFileOptions.None)
     {
         string path = PathOf(name);
         int flags = (readOnly ? LibC.ORdOnly : LibC.ORdWr) | LibC.OCloexec | (create ? LibC.OCreat : 0);
@@ -78,7 +82,8 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
             }
             throw new StorageIOException($"open of {path} failed (errno {errno}).", name, errno);
         }
-        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct);
+        PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? Options.PrewrittenTail : null;
+        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct, tail);
     }
 
     public bool FileExists(string name) => _directory.FileExists(name);

@@ -1,3 +1,5 @@
+using Runnel.Storage.Io;
+
 namespace Runnel.Storage.IoUring;
 
 /// <summary>Configuration of an <see cref="IoUringDevice"/>. Immutable once the device is built.</summary>
@@ -14,4 +16,10 @@ public sealed record IoUringDeviceOptions
 
     /// <summary>Submission queue entries of the device's ring (rounded up to a power of two by the kernel).</summary>
     public uint RingEntries { get; init; } = 64;
+
+    /// <summary>
+    /// How far files opened with <see cref="StorageFileOptions.PrewrittenTail"/> write zeros ahead of their end, in
+    /// both buffered and O_DIRECT modes; null writes none (the hint is ignored).
+    /// </summary>
+    public PrewrittenTailOptions? PrewrittenTail { get; init; } = PrewrittenTailOptions.Default;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Runnel.Storage.IoUring.Interop;
 using Runnel.Storage.IoUring.Ring;
 
 namespace Runnel.Storage.IoUring;
@@ -11,9 +10,9 @@ namespace Runnel.Storage.IoUring;
 /// from what the file holds there (read-modify-write), and writes the whole blocks.
 /// </summary>
 /// <remarks>
-/// <para>Logical length: the file on disk grows in whole blocks (zeros after the data), so the real length is
-/// kept in memory: <see cref="Length"/> and reads stop there, and <see cref="SetLength"/> and
-/// <see cref="Dispose"/> cut the file to it with <c>ftruncate</c> (never once per write). After a crash the file
+/// <para>Logical length: the file on disk grows in whole blocks (zeros after the data, and with a prewritten tail
+/// the extensions of zeros, IoUringFile.Tail.cs), so the real length is kept in memory: <see cref="Length"/> and
+/// reads stop there, and <see cref="SetLength"/> and <see cref="Dispose"/> cut the file to it with <c>ftruncate</c> (never once per write). After a crash the file
 /// may therefore end in up to 4095 zero bytes past the last write: the log sees them as an unacknowledged torn
 /// tail and cuts them. Another handle open on the same file at the same time sees the block-rounded length.</para>
 /// <para>Block cache: the first and last blocks of recent writes are kept (two aligned 4 KiB blocks), so an append
@@ -35,8 +34,6 @@ public sealed unsafe partial class IoUringFile
     private static byte* t_readBuffer;
 #pragma warning restore IDE1006
 
-    private long _length;          // logical length (O_DIRECT); written under _writeLock, read with Volatile
-    private long _physicalLength;  // the file's size on disk (O_DIRECT), under _writeLock
     private byte* _bounce;         // aligned, _bounceCapacity bytes, under _writeLock
     private int _bounceCapacity;
     private byte* _cache;          // aligned, CacheBlocks blocks: copies of the last blocks written, under _writeLock
@@ -50,7 +47,6 @@ public sealed unsafe partial class IoUringFile
 
     private void InitializeDirect()
     {
-        _length = _physicalLength = PhysicalLength();
         _cache = (byte*)NativeMemory.AlignedAlloc(CacheBlocks * Block, Block);
     }
 
@@ -71,7 +67,8 @@ public sealed unsafe partial class IoUringFile
             }
             long pos = position;
             int offset = 0;
-            Span<IoRequest> requests = stackalloc IoRequest[2];
+            Span<IoRequest> requests = stackalloc IoRequest[2 + MaxZeroRequests];
+            int zeros = _prewritten ? AddTailZeros(lease.Fd, position + source.Length, requests) : 0;
             while (offset < source.Length)
             {
                 long windowStart = AlignDown(pos);
@@ -98,15 +95,16 @@ public sealed unsafe partial class IoUringFile
                 }
 
                 bool withSync = sync && offset + count == source.Length;
-                requests[0] = IoRequest.Write(lease.Fd, (nint)_bounce, (uint)windowLength, windowStart, linked: withSync);
+                requests[zeros] = IoRequest.Write(lease.Fd, (nint)_bounce, (uint)windowLength, windowStart, linked: withSync);
                 if (withSync)
                 {
-                    requests[1] = IoRequest.DataSync(lease.Fd);
+                    requests[zeros + 1] = IoRequest.DataSync(lease.Fd);
                 }
                 _physicalLength = Math.Max(_physicalLength, windowEnd); // even on failure, so Dispose cuts it
                 try
                 {
-                    Run(requests[..(withSync ? 2 : 1)]);
+                    Run(requests[..(zeros + (withSync ? 2 : 1))]);
+                    zeros = 0; // the first window carries the zeros
                 }
                 catch (StorageIOException)
                 {
@@ -261,25 +259,10 @@ public sealed unsafe partial class IoUringFile
     {
         lock (_writeLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ThrowIfSyncFailed();
-            using var lease = new FdLease(_handle);
-            Truncate(lease.Fd, length);
-            _physicalLength = length;
-            Volatile.Write(ref _length, length);
+            SetLengthTracked(length);
             TrimCached(ref _cacheStart0, _cache, length);
             TrimCached(ref _cacheStart1, _cache + Block, length);
         }
-    }
-
-    /// <summary>Cuts the block padding off (best effort: a failure leaves zeros past the data) and frees the buffers.</summary>
-    private void DisposeDirect()
-    {
-        if (_physicalLength != _length && !_handle.IsClosed)
-        {
-            _ = LibC.FTruncate((int)_handle.DangerousGetHandle(), _length);
-        }
-        FreeDirectBuffers();
     }
 
     private void FreeDirectBuffers()

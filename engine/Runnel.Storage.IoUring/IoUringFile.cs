@@ -13,6 +13,9 @@ namespace Runnel.Storage.IoUring;
 /// <c>IORING_OP_FSYNC</c> with <c>IORING_FSYNC_DATASYNC</c> on the device's ring; <see cref="WriteAndSync"/> links
 /// the two (<c>IOSQE_IO_LINK</c>) in one <c>io_uring_enter</c>. Reads are <c>pread</c> calls. With
 /// <see cref="IsDirect"/> (O_DIRECT), writes go through an aligned bounce buffer; see IoUringFile.Direct.cs.
+/// With a prewritten tail (<see cref="StorageFileOptions.PrewrittenTail"/>), a write that comes within a block of
+/// the zeros written so far first writes the next extension of zeros, linked ahead of it in the same submission
+/// (see IoUringFile.Tail.cs).
 /// </summary>
 /// <remarks>
 /// <para>Errors: a write that fails or moves fewer bytes than asked, and a failed fdatasync, throw
@@ -30,16 +33,31 @@ public sealed unsafe partial class IoUringFile : IStorageFile
 
     private readonly SafeFileHandle _handle;
     private readonly IoUringRing _ring;
-    private readonly Lock _writeLock = new(); // O_DIRECT read-modify-write of partial blocks; Dispose
+    private readonly Lock _writeLock = new(); // O_DIRECT read-modify-write of partial blocks; prewritten tail; Dispose
+    private readonly bool _tracked;           // the logical length is kept in memory (O_DIRECT or a prewritten tail)
+    private readonly bool _prewritten;        // a prewritten tail
+    private PrewrittenTail _tail;             // under _writeLock
+    private long _length;                     // logical length (tracked); written under _writeLock, read with Volatile
+    private long _physicalLength;             // the file's size on disk (tracked), under _writeLock
     private int _syncFailedErrno;             // non-zero once an fdatasync failed: the file never succeeds again
     private bool _disposed;
 
-    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct)
+    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct, PrewrittenTailOptions? prewrittenTail)
     {
         Name = name;
         _handle = handle;
         _ring = ring;
         IsDirect = direct;
+        _prewritten = prewrittenTail is not null;
+        _tracked = direct || _prewritten;
+        if (_prewritten)
+        {
+            _tail = new PrewrittenTail(prewrittenTail!);
+        }
+        if (_tracked)
+        {
+            _length = _physicalLength = PhysicalLength();
+        }
         if (direct)
         {
             InitializeDirect();
@@ -54,8 +72,14 @@ public sealed unsafe partial class IoUringFile : IStorageFile
     /// <summary>Whether the file is open with O_DIRECT (asked for and accepted by the file system).</summary>
     public bool IsDirect { get; }
 
-    /// <summary>The length in bytes. With O_DIRECT this is the logical length kept in memory (see the Direct part).</summary>
-    public long Length => IsDirect ? Volatile.Read(ref _length) : PhysicalLength();
+    /// <summary>Whether the file writes zeros ahead of its end (<see cref="StorageFileOptions.PrewrittenTail"/>).</summary>
+    public bool HasPrewrittenTail => _prewritten;
+
+    /// <summary>
+    /// The length in bytes. With O_DIRECT or a prewritten tail this is the logical length kept in memory (the
+    /// data's end; the file on disk may hold zeros past it until <see cref="SetLength"/> or <see cref="Dispose"/>).
+    /// </summary>
+    public long Length => _tracked ? Volatile.Read(ref _length) : PhysicalLength();
 
     public void Write(long position, ReadOnlySpan<byte> source)
     {
@@ -96,6 +120,15 @@ public sealed unsafe partial class IoUringFile : IStorageFile
         if (IsDirect)
         {
             return ReadDirect(position, destination);
+        }
+        if (_tracked)
+        {
+            long length = Volatile.Read(ref _length);
+            if (position >= length)
+            {
+                return 0;
+            }
+            destination = destination[..(int)Math.Min(destination.Length, length - position)];
         }
         using var lease = new FdLease(_handle);
         fixed (byte* target = destination)
@@ -169,6 +202,11 @@ public sealed unsafe partial class IoUringFile : IStorageFile
             SetLengthDirect(length);
             return;
         }
+        if (_prewritten)
+        {
+            SetLengthTracked(length);
+            return;
+        }
         ThrowIfSyncFailed();
         using var lease = new FdLease(_handle);
         Truncate(lease.Fd, length);
@@ -183,9 +221,14 @@ public sealed unsafe partial class IoUringFile : IStorageFile
                 return;
             }
             _disposed = true;
+            if (_tracked && _physicalLength != _length && !_handle.IsClosed)
+            {
+                // Best effort: a failure leaves zeros past the data, which the reopening side cuts.
+                _ = LibC.FTruncate((int)_handle.DangerousGetHandle(), _length);
+            }
             if (IsDirect)
             {
-                DisposeDirect();
+                FreeDirectBuffers();
             }
             _handle.Dispose();
         }
@@ -194,6 +237,11 @@ public sealed unsafe partial class IoUringFile : IStorageFile
 
     private void WriteBuffered(long position, ReadOnlySpan<byte> source, bool sync)
     {
+        if (_prewritten)
+        {
+            WriteBufferedWithTail(position, source, sync);
+            return;
+        }
         ThrowIfSyncFailed();
         using var lease = new FdLease(_handle);
         Span<IoRequest> requests = stackalloc IoRequest[4]; // at most 2 transfers of 1 GiB and the fdatasync

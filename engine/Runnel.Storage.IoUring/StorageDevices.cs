@@ -32,7 +32,7 @@ public static class StorageDevices
         ArgumentNullException.ThrowIfNull(options);
         return Resolve(kind, probe, environment) == DeviceKind.IoUring
             ? new IoUringDevice(path, options)
-            : new FileDevice(path);
+            : new FileDevice(path, new FileDeviceOptions { PrewrittenTail = options.PrewrittenTail });
     }
 
     internal static DeviceKind Resolve(DeviceKind kind, Func<IoUringAvailability> probe, string? environment)

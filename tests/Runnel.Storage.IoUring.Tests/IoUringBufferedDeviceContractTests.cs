@@ -12,5 +12,8 @@ public sealed class IoUringBufferedDeviceContractTests : StorageDeviceContractTe
     protected override IStorageDevice CreateDevice() =>
         IoUringTestEnvironment.CreateDevice(Path.Combine(_directory.Path, Guid.NewGuid().ToString("N")), direct: false);
 
+    protected override long? PhysicalLength(IStorageDevice device, string name) =>
+        IoUringTestEnvironment.PhysicalLength(device, name);
+
     public void Dispose() => _directory.Dispose();
 }

@@ -80,6 +80,29 @@ public sealed class IoUringFileTests : IDisposable
         Assert.Equal(0, file.Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteAndSync_PrewrittenTailZeroWriteFails_FailsTheCallBeforeTheData(bool direct)
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = direct });
+        device.OpenFile("ro", create: true).Dispose();
+        using IoUringFile file = device.Open("ro", create: false, readOnly: true, StorageFileOptions.PrewrittenTail);
+        Assert.True(file.HasPrewrittenTail);
+        StorageIOException e = Assert.Throws<StorageIOException>(() => file.WriteAndSync(0, "data"u8));
+
+        // The zeros go first in the chain (64 KiB from the first block past the data): their failure cancels the rest.
+        Assert.Equal(LibC.Ebadf, e.Errno);
+        Assert.Contains("write of 65536 bytes to ro at 4096 failed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("linked fdatasync was cancelled", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, file.Length);
+    }
+
     [Fact]
     public void Sync_OnFifo_ThrowsEinvalAndTheFileStaysFailed()
     {

@@ -21,6 +21,18 @@ internal static class IoUringTestEnvironment
         return AssertFallback(path, output: null);
     }
 
+    /// <summary>The size on disk of a file of a device <see cref="CreateDevice"/> made (zeros past the data included).</summary>
+    public static long PhysicalLength(IStorageDevice device, string name)
+    {
+        string directory = device switch
+        {
+            IoUringDevice uring => uring.DirectoryPath,
+            FileDevice file => file.DirectoryPath,
+            _ => throw new ArgumentException($"not a device of this environment: {device.GetType().Name}", nameof(device)),
+        };
+        return new FileInfo(Path.Combine(directory, name)).Length;
+    }
+
     /// <summary>Checks that Auto falls back to <see cref="FileDevice"/> and that forcing io_uring names the reason.</summary>
     public static IStorageDevice AssertFallback(string path, ITestOutputHelper? output)
     {

@@ -70,7 +70,17 @@ public sealed class FaultInjectingDevice : IStorageDevice
         set => Disk.FailNextWriteWith = value;
     }
 
-    public IStorageFile OpenFile(string name, bool create)
+    /// <summary>How far files opened with <see cref="StorageFileOptions.PrewrittenTail"/> write zeros ahead of their end (null: none).</summary>
+    public PrewrittenTailOptions? PrewrittenTail { get; init; } = PrewrittenTailOptions.Default;
+
+    public IStorageFile OpenFile(string name, bool create) => OpenFile(name, create, StorageFileOptions.None);
+
+    /// <summary>
+    /// Opens a file. With <see cref="StorageFileOptions.PrewrittenTail"/> the handle writes zeros ahead of the data
+    /// as a real device does (each extension one write, durable at the next sync, kept, torn or lost at a power
+    /// loss like any other), keeps the data's end as its length and cuts the zeros off when disposed.
+    /// </summary>
+    public IStorageFile OpenFile(string name, bool create, StorageFileOptions options)
     {
         lock (Disk.Sync)
         {
@@ -90,7 +100,8 @@ public sealed class FaultInjectingDevice : IStorageDevice
             {
                 throw new StorageIOException($"{name} is a directory.", name, 21);
             }
-            return new Handle(this, name, file, Disk.Epoch);
+            PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? PrewrittenTail : null;
+            return new Handle(this, name, file, Disk.Epoch, tail);
         }
     }
 
@@ -171,11 +182,31 @@ public sealed class FaultInjectingDevice : IStorageDevice
 
     private string PathOf(string name) => _path.Length == 0 ? name : _path + "/" + name;
 
-    private sealed class Handle(FaultInjectingDevice device, string name, FaultInjectingDisk.SimFile file, int epoch) : IStorageFile
+    private sealed class Handle : IStorageFile
     {
-        private FaultInjectingDisk Disk => device.Disk;
+        private readonly FaultInjectingDevice _device;
+        private readonly FaultInjectingDisk.SimFile _file;
+        private readonly int _epoch;
+        private readonly bool _tracked; // a prewritten tail: the lengths below are kept
+        private PrewrittenTail _tail;
+        private long _length;           // the data's end
+        private long _physicalLength;   // the file's length, zeros included
+        private bool _disposed;
 
-        public string Name { get; } = name;
+        public Handle(FaultInjectingDevice device, string name, FaultInjectingDisk.SimFile file, int epoch, PrewrittenTailOptions? tail)
+        {
+            (_device, Name, _file, _epoch) = (device, name, file, epoch);
+            if (tail is not null)
+            {
+                _tracked = true;
+                _tail = new PrewrittenTail(tail);
+                _length = _physicalLength = file.Length;
+            }
+        }
+
+        public string Name { get; }
+
+        private FaultInjectingDisk Disk => _device.Disk;
 
         public long Length
         {
@@ -183,8 +214,8 @@ public sealed class FaultInjectingDevice : IStorageDevice
             {
                 lock (Disk.Sync)
                 {
-                    Disk.CheckHandle(epoch, Name);
-                    return file.Length;
+                    Disk.CheckHandle(_epoch, Name);
+                    return _tracked ? _length : _file.Length;
                 }
             }
         }
@@ -193,24 +224,19 @@ public sealed class FaultInjectingDevice : IStorageDevice
         {
             lock (Disk.Sync)
             {
-                Disk.CheckHandle(epoch, Name);
-                string path = device.PathOf(Name);
-                Disk.Count($"write {path}");
-                if (Disk.FailNextWriteWith is { } errno)
+                Disk.CheckHandle(_epoch, Name);
+                long end = position + source.Length;
+                if (_tracked && _tail.TryExtend(end, _physicalLength, out long zeroStart, out long zeroEnd))
                 {
-                    Disk.FailNextWriteWith = null;
-                    file.Write(position, source[..(source.Length / 2)]);
-                    throw new StorageIOException($"Injected write failure on {Name} (errno {errno}).", Name, errno);
+                    _physicalLength = Math.Max(_physicalLength, zeroEnd);
+                    WriteOne(zeroStart, new byte[zeroEnd - zeroStart]);
                 }
-                if (Disk.TryMisdirect(path, position, source.Length, file.Length, out long? landing))
+                WriteOne(position, source);
+                if (_tracked)
                 {
-                    if (landing is { } wrong)
-                    {
-                        file.Write(wrong, source);
-                    }
-                    return;
+                    _physicalLength = Math.Max(_physicalLength, end);
+                    _length = Math.Max(_length, end);
                 }
-                file.Write(position, source);
             }
         }
 
@@ -218,8 +244,16 @@ public sealed class FaultInjectingDevice : IStorageDevice
         {
             lock (Disk.Sync)
             {
-                Disk.CheckHandle(epoch, Name);
-                return file.Read(position, destination);
+                Disk.CheckHandle(_epoch, Name);
+                if (_tracked)
+                {
+                    if (position >= _length)
+                    {
+                        return 0;
+                    }
+                    destination = destination[..(int)Math.Min(destination.Length, _length - position)];
+                }
+                return _file.Read(position, destination);
             }
         }
 
@@ -227,8 +261,8 @@ public sealed class FaultInjectingDevice : IStorageDevice
         {
             lock (Disk.Sync)
             {
-                Disk.CheckHandle(epoch, Name);
-                Disk.Count($"fsync {device.PathOf(Name)}");
+                Disk.CheckHandle(_epoch, Name);
+                Disk.Count($"fsync {_device.PathOf(Name)}");
                 if (Disk.IsPoweredOff)
                 {
                     throw new StorageIOException("The device has lost power.", Name, Eio);
@@ -236,10 +270,15 @@ public sealed class FaultInjectingDevice : IStorageDevice
                 if (Disk.FailNextSync || Disk.FailAllSyncs)
                 {
                     Disk.FailNextSync = false;
-                    file.DropUnsynced();
+                    _file.DropUnsynced();
+                    if (_tracked)
+                    {
+                        _length = Math.Min(_length, _file.Length);
+                        _physicalLength = _file.Length;
+                    }
                     throw new StorageIOException($"Injected fdatasync failure on {Name} (errno 5).", Name, Eio);
                 }
-                file.Sync();
+                _file.Sync();
             }
         }
 
@@ -247,14 +286,52 @@ public sealed class FaultInjectingDevice : IStorageDevice
         {
             lock (Disk.Sync)
             {
-                Disk.CheckHandle(epoch, Name);
-                Disk.Count($"truncate {device.PathOf(Name)}");
-                file.SetLength(length);
+                Disk.CheckHandle(_epoch, Name);
+                Disk.Count($"truncate {_device.PathOf(Name)}");
+                _file.SetLength(length);
+                _length = _physicalLength = length;
             }
         }
 
+        /// <summary>Cuts the prewritten zeros off, as the real devices do (best effort: not once the power is off).</summary>
         public void Dispose()
         {
+            lock (Disk.Sync)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+                _disposed = true;
+                if (_tracked && _physicalLength != _length && !Disk.IsPoweredOff && _epoch == Disk.Epoch)
+                {
+                    Disk.Count($"truncate {_device.PathOf(Name)}");
+                    _file.SetLength(_length);
+                }
+            }
+        }
+
+        /// <summary>One counted write, with the disk's injected write faults. Under the disk's lock.</summary>
+        private void WriteOne(long position, ReadOnlySpan<byte> source)
+        {
+            Disk.CheckPower(); // the zero write ahead of this one may have been the last before the power went
+            string path = _device.PathOf(Name);
+            Disk.Count($"write {path}");
+            if (Disk.FailNextWriteWith is { } errno)
+            {
+                Disk.FailNextWriteWith = null;
+                _file.Write(position, source[..(source.Length / 2)]);
+                throw new StorageIOException($"Injected write failure on {Name} (errno {errno}).", Name, errno);
+            }
+            if (Disk.TryMisdirect(path, position, source.Length, _file.Length, out long? landing))
+            {
+                if (landing is { } wrong)
+                {
+                    _file.Write(wrong, source);
+                }
+                return;
+            }
+            _file.Write(position, source);
         }
     }
 }

@@ -13,7 +13,14 @@ public sealed class FileDevice : IStorageDevice
     /// parent is synced, and a power cut would otherwise take it, with every file in it, away.
     /// </summary>
     public FileDevice(string path)
+        : this(path, null)
     {
+    }
+
+    /// <summary>As <see cref="FileDevice(string)"/>, with <paramref name="options"/> (null: the defaults).</summary>
+    public FileDevice(string path, FileDeviceOptions? options)
+    {
+        Options = options ?? new FileDeviceOptions();
         DirectoryPath = Path.GetFullPath(path);
         if (!Directory.Exists(DirectoryPath))
         {
@@ -37,7 +44,12 @@ public sealed class FileDevice : IStorageDevice
     /// <summary>The absolute path of the directory.</summary>
     public string DirectoryPath { get; }
 
-    public IStorageFile OpenFile(string name, bool create)
+    public FileDeviceOptions Options { get; }
+
+    public IStorageFile OpenFile(string name, bool create) => OpenFile(name, create, StorageFileOptions.None);
+
+    /// <summary>Opens a file; with <see cref="StorageFileOptions.PrewrittenTail"/> (and <see cref="FileDeviceOptions.PrewrittenTail"/> set) it writes zeros ahead of its end.</summary>
+    public IStorageFile OpenFile(string name, bool create, StorageFileOptions options)
     {
         string path = PathOf(name);
         try
@@ -48,7 +60,8 @@ public sealed class FileDevice : IStorageDevice
                 FileAccess.ReadWrite,
                 FileShare.ReadWrite | FileShare.Delete,
                 FileOptions.None);
-            return new FileDeviceFile(name, handle);
+            PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? Options.PrewrittenTail : null;
+            return new FileDeviceFile(name, handle, tail);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {

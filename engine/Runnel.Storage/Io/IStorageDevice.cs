@@ -16,6 +16,13 @@ public interface IStorageDevice
     /// <exception cref="FileNotFoundException">The file does not exist and <paramref name="create"/> is false.</exception>
     IStorageFile OpenFile(string name, bool create);
 
+    /// <summary>
+    /// Opens a file with a hint of how it will be written (<see cref="StorageFileOptions"/>). The default ignores
+    /// the hint; devices that act on it (the file and io_uring devices, the fault-injecting disk) override it.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist and <paramref name="create"/> is false.</exception>
+    IStorageFile OpenFile(string name, bool create, StorageFileOptions options) => OpenFile(name, create);
+
     /// <summary>Whether a file of this name exists now.</summary>
     bool FileExists(string name);
 

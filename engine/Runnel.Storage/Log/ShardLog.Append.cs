@@ -386,6 +386,11 @@ public sealed partial class ShardLog
         Segment? previous = _active;
         if (previous is not null && !previous.IsEmpty)
         {
+            // A sealed segment keeps no zeros past its data (the prewritten tail, O_DIRECT block padding): cut them,
+            // durably, before its index names where the data ends and before the next segment exists.
+            // (The logical length hides them, so the cut is unconditional: one ftruncate and one fdatasync per roll.)
+            previous.File.SetLength(previous.CommittedEnd);
+            previous.File.Sync();
             Seal(previous);
         }
         else if (previous is not null)
@@ -394,7 +399,7 @@ public sealed partial class ShardLog
         }
 
         string name = SegmentDescriptor.FileName(baseSequence);
-        IStorageFile file = _device.OpenFile(name, create: true);
+        IStorageFile file = _device.OpenFile(name, create: true, StorageFileOptions.PrewrittenTail);
         try
         {
             Span<byte> header = stackalloc byte[SegmentDescriptor.HeaderLength];

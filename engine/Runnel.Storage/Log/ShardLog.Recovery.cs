@@ -9,7 +9,10 @@ namespace Runnel.Storage.Log;
 /// <summary>
 /// Recovery on open. The checkpoint names the committed position; below it every frame must be whole and in
 /// sequence, or the log reports corruption and does not open. Above it, frames are kept up to the first one that
-/// is torn, invalid or out of sequence, and the rest (the unacknowledged torn tail) is cut.
+/// is torn, invalid or out of sequence, and the rest (the unacknowledged torn tail) is cut. A segment whose device
+/// wrote zeros ahead of its data (<see cref="StorageFileOptions.PrewrittenTail"/>) ends, after a crash, in up to a few
+/// MiB of zeros: the scan stops at the first zero frame length (one read of at most 1 MiB, never a walk through
+/// the zeros) and they are cut as that tail.
 /// </summary>
 public sealed partial class ShardLog
 {
@@ -103,7 +106,9 @@ public sealed partial class ShardLog
         }
         foreach (Segment segment in segments)
         {
-            if (!segment.IsSealed && segment.CommittedEnd < segment.File.Length)
+            // Zeros or torn frames past the data: an unacknowledged tail (a sealed segment's, left by a build that did
+            // not cut at the roll, is past its index's end).
+            if (segment.CommittedEnd < segment.File.Length)
             {
                 segment.File.SetLength(segment.CommittedEnd);
                 segment.File.Sync();
@@ -212,7 +217,7 @@ public sealed partial class ShardLog
     /// </summary>
     private Segment? OpenSegment(string name, ulong baseSequence, long strictUntil, bool sealedCommitted, ref bool changed)
     {
-        IStorageFile file = _device.OpenFile(name, create: false);
+        IStorageFile file = _device.OpenFile(name, create: false, StorageFileOptions.PrewrittenTail);
         try
         {
             Span<byte> header = stackalloc byte[SegmentDescriptor.HeaderLength];

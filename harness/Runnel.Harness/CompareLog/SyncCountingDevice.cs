@@ -13,6 +13,10 @@ public sealed class SyncCountingDevice(IStorageDevice inner, SyncCounter counter
     public IStorageFile OpenFile(string name, bool create) => new CountingFile(inner.OpenFile(name, create), counter);
 
     /// <inheritdoc />
+    public IStorageFile OpenFile(string name, bool create, StorageFileOptions options) =>
+        new CountingFile(inner.OpenFile(name, create, options), counter);
+
+    /// <inheritdoc />
     public bool FileExists(string name) => inner.FileExists(name);
 
     /// <inheritdoc />

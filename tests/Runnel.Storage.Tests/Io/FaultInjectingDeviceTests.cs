@@ -5,6 +5,37 @@ namespace Runnel.Storage.Tests.Io;
 public class FaultInjectingDeviceTests
 {
     [Fact]
+    public void PrewrittenTail_ZeroWriteFails_WriteFailsAndNoDataLands()
+    {
+        var device = new FaultInjectingDevice();
+        using IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        device.FailNextWriteWith = FaultInjectingDevice.Enospc; // the zeros ahead are the next write
+        StorageIOException e = Assert.Throws<StorageIOException>(() => file.WriteAndSync(0, new byte[100]));
+        Assert.Equal(FaultInjectingDevice.Enospc, e.Errno);
+        Assert.Equal(0, file.Length);
+        Assert.Equal(0, file.Read(0, new byte[100]));
+        Assert.True(device.LengthOf("seg") > 100, "half of the zero write landed, past where the data would go");
+    }
+
+    [Fact]
+    public void PrewrittenTail_PowerLoss_SyncedZerosSurvivePastTheData()
+    {
+        var device = new FaultInjectingDevice();
+        IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        device.SyncDirectory();
+        file.WriteAndSync(0, "durable"u8);
+        long physical = device.LengthOf("seg");
+        Assert.Equal(PrewrittenTailOptions.Default.FirstExtensionBytes + 4096, physical);
+        device.PowerLoss(new Random(3)); // the handle is never disposed: its zeros are not cut
+        using IStorageFile reopened = device.OpenFile("seg", create: false, StorageFileOptions.PrewrittenTail);
+        Assert.Equal(physical, reopened.Length);
+        byte[] bytes = new byte[physical];
+        Assert.Equal(physical, reopened.Read(0, bytes));
+        Assert.Equal("durable"u8.ToArray(), bytes[..7]);
+        Assert.True(bytes.AsSpan(7).IndexOfAnyExcept((byte)0) < 0, "zeros past the data");
+    }
+
+    [Fact]
     public void PowerLoss_UnsyncedDirectoryEntry_FileVanishes()
     {
         var device = new FaultInjectingDevice();

@@ -10,6 +10,9 @@ public sealed class FileDeviceContractTests : StorageDeviceContractTests, IDispo
 
     protected override IStorageDevice CreateDevice() => new FileDevice(Path.Combine(_directory.Path, Guid.NewGuid().ToString("N")));
 
+    protected override long? PhysicalLength(IStorageDevice device, string name) =>
+        new FileInfo(Path.Combine(((FileDevice)device).DirectoryPath, name)).Length;
+
     public void Dispose() => _directory.Dispose();
 }
 
@@ -21,4 +24,6 @@ public sealed class MemoryDeviceContractTests : StorageDeviceContractTests
 public sealed class FaultInjectingDeviceContractTests : StorageDeviceContractTests
 {
     protected override IStorageDevice CreateDevice() => new FaultInjectingDevice();
+
+    protected override long? PhysicalLength(IStorageDevice device, string name) => ((FaultInjectingDevice)device).LengthOf(name);
 }

@@ -8,6 +8,132 @@ public abstract class StorageDeviceContractTests
 {
     protected abstract IStorageDevice CreateDevice();
 
+    /// <summary>
+    /// The size of <paramref name="name"/> on the device, zeros past the data included, for devices that write a
+    /// prewritten tail (<see cref="StorageFileOptions.PrewrittenTail"/>); null where the device ignores the hint.
+    /// </summary>
+    protected virtual long? PhysicalLength(IStorageDevice device, string name) => null;
+
+    [Fact]
+    public void PrewrittenTail_Appends_LengthAndReadsStopAtTheData()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        file.Write(0, Filled(100, 7));
+        file.WriteAndSync(100, Filled(50, 9));
+        Assert.Equal(150, file.Length);
+        byte[] buffer = new byte[8192];
+        Assert.Equal(150, file.Read(0, buffer));
+        Assert.Equal(Filled(100, 7), buffer[..100]);
+        Assert.Equal(Filled(50, 9), buffer[100..150]);
+        Assert.Equal(0, file.Read(150, buffer));
+        Assert.Equal(0, file.Read(4096, buffer));
+        if (PhysicalLength(device, "seg") is { } physical)
+        {
+            Assert.True(physical >= 64 * 1024, $"zeros written ahead: {physical} bytes on disk");
+        }
+    }
+
+    [Fact]
+    public void PrewrittenTail_ManyAppends_ReadBackAndZerosStayWithinOneExtension()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        var random = new Random(5);
+        var expected = new List<byte>();
+        while (expected.Count < 600_000)
+        {
+            byte[] chunk = new byte[random.Next(1, 9000)];
+            random.NextBytes(chunk);
+            file.WriteAndSync(expected.Count, chunk);
+            expected.AddRange(chunk);
+            Assert.Equal(expected.Count, file.Length);
+        }
+        byte[] read = new byte[expected.Count + 4096];
+        Assert.Equal(expected.Count, file.Read(0, read));
+        Assert.Equal(expected.ToArray(), read[..expected.Count]);
+        if (PhysicalLength(device, "seg") is { } physical)
+        {
+            Assert.InRange(physical - expected.Count, 1, (4 << 20) + 4096);
+        }
+    }
+
+    [Fact]
+    public void PrewrittenTail_SetLength_CutsTheZerosAndAppendsContinue()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        file.Write(0, Filled(1000, 3));
+        file.SetLength(300);
+        file.Sync();
+        Assert.Equal(300, file.Length);
+        Assert.Equal(300, PhysicalLength(device, "seg") ?? 300);
+        file.WriteAndSync(300, Filled(100, 4));
+        Assert.Equal(400, file.Length);
+        byte[] buffer = new byte[1000];
+        Assert.Equal(400, file.Read(0, buffer));
+        Assert.Equal(Filled(300, 3), buffer[..300]);
+        Assert.Equal(Filled(100, 4), buffer[300..400]);
+    }
+
+    [Fact]
+    public void PrewrittenTail_Dispose_CutsTheZerosSoReopenSeesTheData()
+    {
+        IStorageDevice device = CreateDevice();
+        using (IStorageFile file = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail))
+        {
+            file.WriteAndSync(0, Filled(5000, 1));
+        }
+        Assert.Equal(5000, PhysicalLength(device, "seg") ?? 5000);
+        using (IStorageFile plain = device.OpenFile("seg", create: false))
+        {
+            Assert.Equal(5000, plain.Length);
+        }
+        using IStorageFile again = device.OpenFile("seg", create: false, StorageFileOptions.PrewrittenTail);
+        Assert.Equal(5000, again.Length);
+        again.WriteAndSync(5000, Filled(10, 2));
+        byte[] buffer = new byte[6000];
+        Assert.Equal(5010, again.Read(0, buffer));
+        Assert.Equal(Filled(10, 2), buffer[5000..5010]);
+    }
+
+    [Fact]
+    public void PrewrittenTail_OpenedAgainBeforeTheCut_LengthIncludesTheZerosLeftBehind()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile writer = device.OpenFile("seg", create: true, StorageFileOptions.PrewrittenTail);
+        writer.WriteAndSync(0, Filled(1000, 6));
+        long physical = PhysicalLength(device, "seg") ?? 1000;
+
+        // What a restart after a crash sees: the zeros are the reopening side's to cut (the log cuts them as a torn tail).
+        using IStorageFile reopened = device.OpenFile("seg", create: false, StorageFileOptions.PrewrittenTail);
+        Assert.Equal(physical, reopened.Length);
+        byte[] bytes = new byte[physical];
+        Assert.Equal(physical, reopened.Read(0, bytes));
+        Assert.Equal(Filled(1000, 6), bytes[..1000]);
+        Assert.True(bytes.AsSpan(1000).IndexOfAnyExcept((byte)0) < 0, "only zeros past the data");
+        reopened.SetLength(1000);
+        reopened.Sync();
+        Assert.Equal(1000, PhysicalLength(device, "seg") ?? 1000);
+    }
+
+    [Fact]
+    public void PrewrittenTail_OtherFiles_GetNoZeros()
+    {
+        IStorageDevice device = CreateDevice();
+        using IStorageFile file = device.OpenFile("checkpoint", create: true);
+        file.WriteAndSync(0, Filled(100, 5));
+        Assert.Equal(100, file.Length);
+        Assert.InRange(PhysicalLength(device, "checkpoint") ?? 100, 100, 4096); // O_DIRECT pads to its block, no more
+    }
+
+    private static byte[] Filled(int length, byte value)
+    {
+        byte[] bytes = new byte[length];
+        Array.Fill(bytes, value);
+        return bytes;
+    }
+
     [Fact]
     public void OpenFile_MissingWithoutCreate_ThrowsFileNotFound()
     {
