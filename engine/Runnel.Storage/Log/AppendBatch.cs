@@ -39,6 +39,7 @@ public sealed class AppendBatch : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _core;
 
     private AppendResult[] _results = [];
+    private int _capacity;
     private int _count;
     private int _remaining;
     private int _failedFrom;
@@ -121,6 +122,7 @@ public sealed class AppendBatch : IValueTaskSource
         {
             _results = new AppendResult[Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)capacity))];
         }
+        _capacity = capacity;
         ArrivalMs = arrivalMs;
         _failedFrom = int.MaxValue;
         Volatile.Write(ref _remaining, Hold);
@@ -130,7 +132,7 @@ public sealed class AppendBatch : IValueTaskSource
     /// The index the next added record gets, or -1 when the batch already holds the capacity it was rented with (the
     /// results array never grows while the writer may be writing into it).
     /// </summary>
-    internal int NextIndex() => _count < _results.Length ? _count : -1;
+    internal int NextIndex() => _count < _capacity ? _count : -1;
 
     /// <summary>The record at <see cref="NextIndex"/> is published.</summary>
     internal void Added() => _count++;
