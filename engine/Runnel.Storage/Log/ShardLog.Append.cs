@@ -23,6 +23,11 @@ namespace Runnel.Storage.Log;
 /// and start the writer if it was idle. The frame's sequence field temporarily carries the completion's id. A frame
 /// longer than half the ring is encoded into a rented array instead, and the ring gets an 8-byte indirect record
 /// with the id, so it keeps its place in claim order.</para>
+/// <para><b>Batches</b> (<see cref="RentBatch"/>, <see cref="AppendBatch"/>): many records of one caller under one
+/// completion. Each record claims, encodes and publishes as above (so it keeps claim order and meets the same full
+/// ring), without a completion of its own or a clock read (the batch read it once, at rent); its frame's sequence
+/// field carries the batch id and its index (<c>BatchToken</c>). The writer writes each record's result into the
+/// batch and counts the batch down once per run of its records in a round.</para>
 /// <para><b>Sequences are assigned at drain time.</b> Claim order (the ring's tail) is the order the writer reads
 /// records in, and the writer gives each frame the next sequence and the timestamp <c>max(arrival, previous)</c>, then
 /// writes both into the frame and recomputes its checksum. So sequences are gap-free and in file order, timestamps
