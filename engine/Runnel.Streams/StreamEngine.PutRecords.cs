@@ -64,6 +64,7 @@ public sealed partial class StreamEngine
 
             MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
             var call = new PutRecordsCall(records.Count);
+            call.Plan(state.Topology, keys);
             for (int i = 0; i < records.Count; i++)
             {
                 await AddRecordAsync(state, call, i, keys[i], records[i], master).ConfigureAwait(false);
@@ -99,9 +100,9 @@ public sealed partial class StreamEngine
                     call.Answer(i, Throttled(state, shard), throttled: true);
                     return ValueTask.CompletedTask;
                 }
-                AppendBatch batch = call.BatchOf(shard);
-                status = master is null
-                    ? AddFrame(batch, record.PartitionKey, record.Data.Span)
+                AppendBatch batch = call.BatchOf(shard, call.Results.Length - i);
+                status = batch.Count == batch.Capacity ? AppendBatchStatus.AppendAlone
+                    : master is null ? AddFrame(batch, record.PartitionKey, record.Data.Span)
                     : AddEncrypted(shard, batch, master, record.PartitionKey, record.Data.Span);
                 if (status == AppendBatchStatus.Added)
                 {
@@ -151,9 +152,13 @@ public sealed partial class StreamEngine
     {
         for (int g = 0; g < call.GroupCount; g++)
         {
+            if (call.Batches[g] is not { } batch)
+            {
+                continue; // planned, but a resharding sent its records elsewhere
+            }
             try
             {
-                await call.Batches[g].WhenDurableAsync().ConfigureAwait(false);
+                await batch.WhenDurableAsync().ConfigureAwait(false);
             }
             catch (LogFailedException e)
             {
@@ -197,7 +202,7 @@ public sealed partial class StreamEngine
             else
             {
                 shard = call.Shards[group];
-                if (!call.Batches[group].TryGetResult(call.Index[i], out result))
+                if (!call.Batches[group]!.TryGetResult(call.Index[i], out result))
                 {
                     results[i] = s_internalFailure;
                     failed++;

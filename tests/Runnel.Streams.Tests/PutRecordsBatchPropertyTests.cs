@@ -25,7 +25,7 @@ public class PutRecordsBatchPropertyTests
         StreamsOptions options = EngineFixture.NoDelays with { LimitsEnabled = limits };
         using var batched = new EngineFixture(options);
         using var single = new EngineFixture(options);
-        int shards = 1 + random.Next(limits ? 2 : 4); // with limits, enough records per shard to pass its 1,000 a second
+        int shards = 1 + random.Next(limits ? 2 : 12); // with limits, enough records per shard to pass its 1,000 a second
         batched.Engine.CreateStream("orders", shardCount: shards);
         single.Engine.CreateStream("orders", shardCount: shards);
 

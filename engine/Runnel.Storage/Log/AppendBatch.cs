@@ -59,6 +59,9 @@ public sealed class AppendBatch : IValueTaskSource
     /// <summary>The arrival time of every record of the batch (read once, at rent).</summary>
     internal long ArrivalMs { get; private set; }
 
+    /// <summary>The most records this batch takes (as rented); <see cref="TryAdd"/> beyond it throws.</summary>
+    public int Capacity => _capacity;
+
     /// <summary>Records added so far (their results are at indexes 0 to <c>Count - 1</c>, in the order added).</summary>
     public int Count => _count;
 

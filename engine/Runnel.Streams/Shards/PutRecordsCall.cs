@@ -1,3 +1,4 @@
+using Runnel.Model;
 using Runnel.Storage.Log;
 
 namespace Runnel.Streams.Shards;
@@ -16,6 +17,7 @@ internal sealed class PutRecordsCall
     public const int AppendedAlone = -2;
 
     private int _lastGroup = -1;
+    private int[] _planned = new int[4];
 
     public PutRecordsCall(int count)
     {
@@ -40,7 +42,7 @@ internal sealed class PutRecordsCall
     public ShardState[] Shards { get; private set; } = new ShardState[4];
 
     /// <summary>Each group's batch.</summary>
-    public AppendBatch[] Batches { get; private set; } = new AppendBatch[4];
+    public AppendBatch?[] Batches { get; private set; } = new AppendBatch?[4];
 
     /// <summary>How many groups (shards) the call's records went to.</summary>
     public int GroupCount { get; private set; }
@@ -51,33 +53,56 @@ internal sealed class PutRecordsCall
     /// <summary>Records answered before reaching a log as throttled.</summary>
     public int Throttled { get; private set; }
 
-    /// <summary>The batch of this shard, rented on the first record that goes to it.</summary>
-    public AppendBatch BatchOf(ShardState shard)
+    /// <summary>
+    /// Routes every record once to count the call's records per shard, so that each shard's batch is rented for
+    /// exactly its records (a batch's result array stays with its log's pool).
+    /// </summary>
+    public void Plan(StreamTopology topology, HashKey[] keys)
+    {
+        for (int i = 0; i < keys.Length; i++)
+        {
+            int group = GroupOf(topology.Route(keys[i])); // first: it may grow _planned
+            _planned[group]++;
+        }
+    }
+
+    /// <summary>
+    /// The batch of this shard, rented on the first record that goes to it (for the records <see cref="Plan"/>
+    /// counted, or for <paramref name="remaining"/> when a resharding since then routes a record to a new shard). A
+    /// batch at its <see cref="AppendBatch.Capacity"/> (only after such a resharding) takes no more: the caller appends
+    /// the record on its own.
+    /// </summary>
+    public AppendBatch BatchOf(ShardState shard, int remaining)
+    {
+        int group = GroupOf(shard);
+        _lastGroup = group;
+        return Batches[group] ??= shard.Log.RentBatch(Math.Max(1, _planned[group] == 0 ? remaining : _planned[group]));
+    }
+
+    private int GroupOf(ShardState shard)
     {
         if (_lastGroup >= 0 && ReferenceEquals(Shards[_lastGroup], shard))
         {
-            return Batches[_lastGroup];
+            return _lastGroup;
         }
         for (int g = 0; g < GroupCount; g++)
         {
             if (ReferenceEquals(Shards[g], shard))
             {
-                _lastGroup = g;
-                return Batches[g];
+                return _lastGroup = g;
             }
         }
         if (GroupCount == Shards.Length)
         {
             Shards = [.. Shards, .. new ShardState[Shards.Length]];
-            Batches = [.. Batches, .. new AppendBatch[Batches.Length]];
+            Batches = [.. Batches, .. new AppendBatch?[Batches.Length]];
+            _planned = [.. _planned, .. new int[_planned.Length]];
         }
-        _lastGroup = GroupCount++;
-        Shards[_lastGroup] = shard;
-        // At most every record of the call goes to one shard.
-        return Batches[_lastGroup] = shard.Log.RentBatch(Results.Length);
+        Shards[GroupCount] = shard;
+        return _lastGroup = GroupCount++;
     }
 
-    /// <summary>The record went into the batch last returned by <see cref="BatchOf"/>.</summary>
+    /// <summary>The record went into the batch last returned by <see cref="BatchOf"/> (same group).</summary>
     public void Added(int record, AppendBatch batch)
     {
         Group[record] = _lastGroup;
@@ -109,7 +134,7 @@ internal sealed class PutRecordsCall
     {
         for (int g = 0; g < GroupCount; g++)
         {
-            Batches[g].Return();
+            Batches[g]?.Return();
         }
     }
 }
