@@ -11,7 +11,6 @@ using Runnel.Streams.Capacity;
 using Runnel.Streams.Encryption;
 using Runnel.Streams.Errors;
 using Runnel.Streams.Iterators;
-using Runnel.Streams.Metrics;
 using Runnel.Streams.Shards;
 
 namespace Runnel.Streams;
@@ -62,85 +61,6 @@ public sealed partial class StreamEngine
         finally
         {
             _metrics.PutRecord(state, bytes, _time.GetElapsedTime(started));
-        }
-    }
-
-    /// <summary>
-    /// PutRecords: up to 500 records and 10 MiB; each record succeeds or fails on its own (ErrorCode and
-    /// ErrorMessage), in request order.
-    /// </summary>
-    public async ValueTask<PutRecordsResult> PutRecordsAsync(StreamRef stream, IReadOnlyList<PutRecordsEntry> records)
-    {
-        long started = _time.GetTimestamp();
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            throw KinesisException.ValidationFailed("[]", "records", "Member must have length greater than or equal to 1");
-        }
-        if (records.Count > MaxPutRecordsCount)
-        {
-            throw KinesisException.ValidationFailed($"[{records.Count} records]", "records",
-                $"Member must have length less than or equal to {MaxPutRecordsCount}");
-        }
-        (StreamState state, string? keyId) = ResolveForPut(stream);
-        PutRecordsOutcome? outcome = null; // null until the records were appended: the call failed as a whole
-        try
-        {
-            var keys = new HashKey[records.Count];
-            long total = 0;
-            for (int i = 0; i < records.Count; i++)
-            {
-                PutRecordsEntry entry = records[i];
-                RecordMemberPaths paths = RecordMemberPaths.Of(i);
-                keys[i] = ValidateRecord(state, entry.Data.Length, entry.PartitionKey, entry.ExplicitHashKey,
-                    paths.Data, paths.PartitionKey, paths.ExplicitHashKey);
-                total += entry.Data.Length + Encoding.UTF8.GetByteCount(entry.PartitionKey);
-            }
-            if (total > MaxPutRecordsBytes)
-            {
-                throw KinesisException.Invalid("Records size exceeds 10 MB limit");
-            }
-
-            MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
-            // Every append starts before the first is awaited (so the shards' logs batch them), and each is awaited
-            // exactly once below, in order: ValueTasks, without a Task per record.
-            var pending = new ValueTask<(ShardState, AppendResult)>[records.Count];
-            for (int i = 0; i < records.Count; i++)
-            {
-#pragma warning disable CA2012 // Stored to be awaited once each, in order, in the loop below.
-                pending[i] = AppendAsync(state, keys[i], records[i].PartitionKey, records[i].Data, master);
-#pragma warning restore CA2012
-            }
-            var results = new PutRecordsResultEntry[records.Count];
-            int failed = 0;
-            int throttled = 0;
-            long successfulBytes = 0;
-            for (int i = 0; i < records.Count; i++)
-            {
-                try
-                {
-                    (ShardState shard, AppendResult result) = await pending[i].ConfigureAwait(false);
-                    results[i] = new PutRecordsResultEntry(shard.SequenceOf(result.Sequence), shard.Id, null, null);
-                    successfulBytes += records[i].Data.Length + Encoding.UTF8.GetByteCount(records[i].PartitionKey);
-                }
-                catch (KinesisException e) when (e.Code == KinesisErrorCode.ProvisionedThroughputExceeded)
-                {
-                    results[i] = new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", e.Message);
-                    failed++;
-                    throttled++;
-                }
-                catch (KinesisException e) when (e.Code == KinesisErrorCode.InternalFailure)
-                {
-                    results[i] = new PutRecordsResultEntry(null, null, "InternalFailure", "Internal Service Failure");
-                    failed++;
-                }
-            }
-            outcome = new PutRecordsOutcome(records.Count, records.Count - failed, successfulBytes, throttled);
-            return new PutRecordsResult(failed, results, master is null ? "NONE" : "KMS");
-        }
-        finally
-        {
-            _metrics.PutRecords(state, outcome, _time.GetElapsedTime(started));
         }
     }
 
@@ -473,7 +393,7 @@ public sealed partial class StreamEngine
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ShardState Shard, AppendResult Result)> AppendAsync(
-        StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data, MasterKeyVersion? master)
+        StreamState state, HashKey hashKey, string partitionKey, ReadOnlyMemory<byte> data, MasterKeyVersion? master, bool admitted = false)
     {
         int backpressureWaits = 0;
         while (true)
@@ -486,7 +406,11 @@ public sealed partial class StreamEngine
                 continue;
             }
             int bytes = data.Length + Encoding.UTF8.GetByteCount(partitionKey);
-            if (!AdmitWrite(state, shard, bytes))
+            if (admitted)
+            {
+                admitted = false; // charged by the caller (PutRecords' batch path) for this first try
+            }
+            else if (!AdmitWrite(state, shard, bytes))
             {
                 shard.EndAppend();
                 _metrics.WriteThrottled(state, shard);

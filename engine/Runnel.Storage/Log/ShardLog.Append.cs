@@ -23,6 +23,11 @@ namespace Runnel.Storage.Log;
 /// and start the writer if it was idle. The frame's sequence field temporarily carries the completion's id. A frame
 /// longer than half the ring is encoded into a rented array instead, and the ring gets an 8-byte indirect record
 /// with the id, so it keeps its place in claim order.</para>
+/// <para><b>Batches</b> (<see cref="RentBatch"/>, <see cref="AppendBatch"/>): many records of one caller under one
+/// completion. Each record claims, encodes and publishes as above (so it keeps claim order and meets the same full
+/// ring), without a completion of its own or a clock read (the batch read it once, at rent); its frame's sequence
+/// field carries the batch id and its index (<c>BatchToken</c>). The writer writes each record's result into the
+/// batch and counts the batch down once per run of its records in a round.</para>
 /// <para><b>Sequences are assigned at drain time.</b> Claim order (the ring's tail) is the order the writer reads
 /// records in, and the writer gives each frame the next sequence and the timestamp <c>max(arrival, previous)</c>, then
 /// writes both into the frame and recomputes its checksum. So sequences are gap-free and in file order, timestamps
@@ -56,6 +61,12 @@ public sealed partial class ShardLog
     private readonly MpscRing _ring;
     private readonly ValueTaskSourcePool<AppendResult> _completions = new(MaxCompletions);
 
+    // Batches (AppendBatch) by id, and the free ones; guarded by _batchLock (one rent and one return per batch).
+    private readonly Lock _batchLock = new();
+    private AppendBatch[] _batchRegistry = [];
+    private AppendBatch[] _freeBatches = [];
+    private int _freeBatchCount;
+
     // Frames too long for the ring, by completion id; guarded by _oversizeLock (cold path only).
     private readonly Lock _oversizeLock = new();
     private byte[]?[] _oversize = [];
@@ -64,7 +75,9 @@ public sealed partial class ShardLog
     // Writer-owned: only the running writer touches these (see the remarks on hand-over).
     private long _readPosition;
     private byte[] _staging = []; // allocated by the first batch (InitialStagingBytes), dropped with the ring when closed
-    private PooledValueTaskSource<AppendResult>?[] _batchSources = new PooledValueTaskSource<AppendResult>?[256];
+    // Per record taken: its completion (a PooledValueTaskSource<AppendResult>) or its AppendBatch, and its index there.
+    private object?[] _batchSources = new object?[256];
+    private int[] _batchIndexes = new int[256];
     private AppendResult[] _batchResults = new AppendResult[256];
     private ulong _nextSequence;
     private long _lastTimestampMs;
@@ -108,6 +121,89 @@ public sealed partial class ShardLog
     /// <summary>As <see cref="AppendEncryptedAsync"/>, with a full log a false return (see <see cref="TryAppend(ReadOnlySpan{byte}, HashKey?, ReadOnlySpan{byte}, out ValueTask{AppendResult})"/>).</summary>
     public bool TryAppendEncrypted(ReadOnlySpan<byte> envelopeKeyField, ReadOnlySpan<byte> envelopeDataField, out ValueTask<AppendResult> acknowledgement)
         => TryAppend(envelopeKeyField, null, envelopeDataField, encrypted: true, out acknowledgement);
+
+    /// <summary>
+    /// Rents a batch for up to <paramref name="capacity"/> records of one caller, under one acknowledgement (see
+    /// <see cref="AppendBatch"/>); the arrival time of all of them is read here, once. Allocation-free once the log's
+    /// pool holds as many batches as are ever open at once.
+    /// </summary>
+    public AppendBatch RentBatch(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, AppendBatch.MaxCapacity);
+        AppendBatch? batch = null;
+        lock (_batchLock)
+        {
+            if (_freeBatchCount > 0)
+            {
+                batch = _freeBatches[--_freeBatchCount];
+                _freeBatches[_freeBatchCount] = null!;
+            }
+        }
+        batch ??= CreateBatch();
+        batch.Open(capacity, NowMs());
+        return batch;
+    }
+
+    internal void ReturnBatch(AppendBatch batch)
+    {
+        lock (_batchLock)
+        {
+            _freeBatches[_freeBatchCount++] = batch;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private AppendBatch CreateBatch()
+    {
+        lock (_batchLock)
+        {
+            int id = _batchRegistry.Length;
+            if (id == MaxCompletions)
+            {
+                throw new InvalidOperationException($"More than {MaxCompletions} batches are open on one log.");
+            }
+            var batch = new AppendBatch(this, id);
+            // Copy-on-write, published with Volatile.Write: the writer looks ids up without the lock (it learns an id
+            // through the ring, after this rent). One slot more per batch ever open at once, so this stays small.
+            Volatile.Write(ref _batchRegistry, [.. _batchRegistry, batch]);
+            Array.Resize(ref _freeBatches, _batchRegistry.Length);
+            return batch;
+        }
+    }
+
+    /// <summary>
+    /// The token a batch's record carries in its frame's sequence field until the writer seals it: the batch id in the
+    /// low half, the record's index plus one in the high half (never zero, which is how it differs from a completion id).
+    /// </summary>
+    private static ulong BatchToken(AppendBatch batch, int index) => ((ulong)(uint)(index + 1) << 32) | (uint)batch.Id;
+
+    /// <summary><see cref="AppendBatch.TryAdd"/>: claim, encode and publish as <see cref="TryAppend(ReadOnlySpan{byte}, HashKey?, ReadOnlySpan{byte}, bool, out ValueTask{AppendResult})"/>, without a completion or a clock read of its own.</summary>
+    internal AppendBatchStatus TryAddToBatch(AppendBatch batch, ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, bool encrypted)
+    {
+        int index = batch.NextIndex();
+        if (index < 0)
+        {
+            throw new InvalidOperationException("The batch already holds the records it was rented for.");
+        }
+        if (partitionKeyUtf8.Length > FrameDescriptor.MaxPartitionKeyBytes || data.Length > FrameDescriptor.MaxDataBytes
+            || Volatile.Read(ref _closed) != 0 || Volatile.Read(ref _failure) is not null)
+        {
+            return AppendBatchStatus.AppendAlone;
+        }
+        int frameLength = FrameDescriptor.AlignedLength(partitionKeyUtf8.Length, explicitHashKey.HasValue, data.Length);
+        if (_ring.TryClaim(frameLength, out RingClaim claim) != RingClaimStatus.Claimed)
+        {
+            return frameLength > _ring.MaxPayloadLength ? AppendBatchStatus.AppendAlone : AppendBatchStatus.Full;
+        }
+        FrameDescriptor.WriteUnsealed(_ring.GetPayload(claim), BatchToken(batch, index), batch.ArrivalMs, partitionKeyUtf8, explicitHashKey, data, encrypted);
+        batch.Added(); // before the publish: from then on the writer may answer the record
+        if (_ring.Publish(claim))
+        {
+            StartWriter();
+        }
+        return AppendBatchStatus.Added;
+    }
 
     private ValueTask<AppendResult> Append(ReadOnlySpan<byte> partitionKeyUtf8, HashKey? explicitHashKey, ReadOnlySpan<byte> data, bool encrypted)
         => TryAppend(partitionKeyUtf8, explicitHashKey, data, encrypted, out ValueTask<AppendResult> acknowledgement) ? acknowledgement : Backpressure(null);
@@ -298,12 +394,11 @@ public sealed partial class ShardLog
         int first = count;
         while (_ring.TryRead(position, out ReadOnlySpan<byte> payload, out long next))
         {
-            int id;
             byte[]? oversize = null;
             ReadOnlySpan<byte> source;
             if (payload.Length == IndirectRecordLength)
             {
-                id = (int)BinaryPrimitives.ReadInt64LittleEndian(payload);
+                int id = (int)BinaryPrimitives.ReadInt64LittleEndian(payload);
                 lock (_oversizeLock)
                 {
                     oversize = _oversize[id]!;
@@ -312,9 +407,10 @@ public sealed partial class ShardLog
             }
             else
             {
-                id = (int)BinaryPrimitives.ReadUInt64LittleEndian(payload[FrameDescriptor.SequenceOffset..]);
                 source = payload;
             }
+            // The sequence field carries the record's token: a completion id, or a batch id and index (BatchToken).
+            ulong token = BinaryPrimitives.ReadUInt64LittleEndian(source[FrameDescriptor.SequenceOffset..]);
             if (count > first && used + source.Length > limit)
             {
                 break; // batch full; this record starts the next one
@@ -327,9 +423,17 @@ public sealed partial class ShardLog
             source.CopyTo(frame);
             if (oversize is not null)
             {
-                TakeOversize(id);
+                TakeOversize((int)token); // only single appends go aside, keyed by their completion id
             }
-            _batchSources[count] = _completions[id];
+            if (token >> 32 == 0)
+            {
+                _batchSources[count] = _completions[(int)token];
+            }
+            else
+            {
+                _batchSources[count] = Volatile.Read(ref _batchRegistry)[(int)(uint)token];
+                _batchIndexes[count] = (int)(token >> 32) - 1;
+            }
             _batchResults[count] = Seal(frame);
             count++;
             used += frame.Length;
@@ -371,6 +475,7 @@ public sealed partial class ShardLog
         if (count == _batchSources.Length)
         {
             Array.Resize(ref _batchSources, count * 2);
+            Array.Resize(ref _batchIndexes, count * 2);
             Array.Resize(ref _batchResults, count * 2);
         }
     }

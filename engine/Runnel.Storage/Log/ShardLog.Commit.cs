@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Runnel.Storage.Concurrency;
 using Runnel.Storage.Framing;
 using Runnel.Storage.Io;
@@ -208,19 +209,31 @@ public sealed partial class ShardLog
         LogFailedException? error = _roundError
             ?? (_roundPublished ? null : FailStop(new InvalidOperationException("The commit round ended before the batch was durable.")));
         int count = _roundCount;
-        PooledValueTaskSource<AppendResult>?[] sources = _batchSources;
+        object?[] sources = _batchSources;
+        int[] indexes = _batchIndexes;
         AppendResult[] results = _batchResults;
         for (int i = 0; i < count; i++)
         {
-            PooledValueTaskSource<AppendResult> source = sources[i]!;
+            object target = sources[i]!;
             sources[i] = null;
-            if (error is null)
+            if (target is AppendBatch batch)
             {
-                source.SetResult(results[i]);
+                // One answer per run of the batch's consecutive records (usually all of its records in this round).
+                int end = i + 1;
+                while (end < count && ReferenceEquals(sources[end], batch) && indexes[end] == indexes[i] + (end - i))
+                {
+                    sources[end++] = null;
+                }
+                batch.Answer(results.AsSpan(i, end - i), indexes[i], error);
+                i = end - 1;
+            }
+            else if (error is null)
+            {
+                Unsafe.As<PooledValueTaskSource<AppendResult>>(target).SetResult(results[i]);
             }
             else
             {
-                source.SetException(error);
+                Unsafe.As<PooledValueTaskSource<AppendResult>>(target).SetException(error);
             }
         }
         _roundCount = 0;

@@ -34,11 +34,17 @@ public static class CompareLogCommand
         var cases = new Option<string[]>("--case") { Description = "run only these cases (repeatable): " + string.Join(", ", CaseNames.All), AllowMultipleArgumentsPerToken = true };
         cases.AcceptOnlyFromAmong([.. CaseNames.All]);
         var deadline = new Option<double?>("--deadline") { Description = "seconds one engine's round may take before its case fails as stuck (default: 3 x the duration, at least 60)", HelpName = "SECONDS" };
+        var producerBatch = new Option<int>("--producer-batch")
+        {
+            Description = "records per producer batch in the group cases, the same for both engines (Runnel: AppendBatch, FasterLog: IReadOnlySpanBatch); 1 = record by record",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
         var skipFio = new Option<bool>("--skip-fio") { Description = "do not run fio (development only: the disk targets show N/A)" };
 
         var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
         {
-            quick, json, dir, device, direct, ringMb, duration, rounds, cases, deadline, skipFio,
+            quick, json, dir, device, direct, ringMb, duration, rounds, cases, deadline, producerBatch, skipFio,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -61,6 +67,7 @@ public static class CompareLogCommand
                 Rounds = Math.Max(1, parse.GetValue(rounds)),
                 Cases = selected.Length == 0 ? CaseNames.All : selected,
                 Deadline = parse.GetValue(deadline) is double d ? TimeSpan.FromSeconds(d) : null,
+                ProducerBatch = Math.Clamp(parse.GetValue(producerBatch), 1, 4096),
                 SkipFio = parse.GetValue(skipFio),
             };
             return await RunAsync(options).ConfigureAwait(false);

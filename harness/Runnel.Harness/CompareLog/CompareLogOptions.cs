@@ -50,6 +50,13 @@ public sealed record CompareLogOptions
     /// <summary>The cases to run (by default all of <see cref="CaseNames.All"/>).</summary>
     public IReadOnlyList<string> Cases { get; init; } = CaseNames.All;
 
+    /// <summary>
+    /// Records per producer batch in the two group cases: 1 (the default) appends and enqueues record by record; N
+    /// gives Runnel's producer <see cref="Storage.Log.AppendBatch"/>es of N records (one ack each, as PutRecords does
+    /// per shard) and FasterLog's producer <c>TryEnqueue(IReadOnlySpanBatch)</c> of the same N records.
+    /// </summary>
+    public int ProducerBatch { get; init; } = 1;
+
     /// <summary>Skip fio (for development runs); the disk targets then show as not measured.</summary>
     public bool SkipFio { get; init; }
 }

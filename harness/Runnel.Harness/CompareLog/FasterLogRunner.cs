@@ -19,8 +19,9 @@ public static class FasterLogRunner
     /// One producer enqueues for <paramref name="duration"/> (FasterLog blocks it when its buffer is full); commits
     /// every 1 MiB or 2 ms; then one final commit, waited for.
     /// </summary>
-    public static async Task<EngineMeasurement> GroupAsync(FasterLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
+    public static async Task<EngineMeasurement> GroupAsync(FasterLog log, RecordSource source, int producerBatch, TimeSpan duration, CancellationToken abort)
     {
+        var batch = new RepeatedEntryBatch(source.Payload, producerBatch);
         var latency = new LatencyHistogram();
         var stop = new StopFlag();
         var committer = new Thread(() =>
@@ -44,12 +45,13 @@ public static class FasterLogRunner
                 long count = 0;
                 long sinceCommit = 0;
                 long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-                while ((count & 255) != 0 || Stopwatch.GetTimestamp() < stopAt)
+                long enqueues = 0;
+                while ((producerBatch == 1 && (count & 255) != 0) || Stopwatch.GetTimestamp() < stopAt)
                 {
-                    bool sample = count % GroupSampleEvery == 0;
+                    bool sample = enqueues++ % GroupSampleEvery == 0;
                     long enqueued = sample ? Stopwatch.GetTimestamp() : 0;
-                    long address = Enqueue(log, payload, abort);
-                    sinceCommit += payload.Length;
+                    long address = producerBatch == 1 ? Enqueue(log, payload, abort) : Enqueue(log, batch, abort);
+                    sinceCommit += payload.Length * producerBatch;
                     if (sinceCommit >= CommitEveryBytes)
                     {
                         log.Commit(spinWait: false);
@@ -59,7 +61,7 @@ public static class FasterLogRunner
                     {
                         sampled.Add(latency.TrackAsync(log.WaitForCommitAsync(address + 1, token: abort).AsTask(), enqueued));
                     }
-                    count++;
+                    count += producerBatch;
                 }
                 return count;
             },
@@ -183,6 +185,18 @@ public static class FasterLogRunner
     {
         long address;
         while (!log.TryEnqueue(payload, out address))
+        {
+            abort.ThrowIfCancellationRequested();
+            Thread.Yield();
+        }
+        return address;
+    }
+
+    /// <summary>FasterLog's batch <c>TryEnqueue(IReadOnlySpanBatch)</c> (until the buffer has room): the address of its first entry.</summary>
+    private static long Enqueue(FasterLog log, RepeatedEntryBatch batch, CancellationToken abort)
+    {
+        long address;
+        while (!log.TryEnqueue(batch, out address))
         {
             abort.ThrowIfCancellationRequested();
             Thread.Yield();

@@ -37,8 +37,12 @@ public static class RunnelRunner
     /// its batch, so the producer refills the ring while that batch's fdatasync runs. Only timed appends read the
     /// clock (FasterLog's producer likewise).
     /// </remarks>
-    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, TimeSpan duration, CancellationToken abort)
+    public static async Task<EngineMeasurement> GroupAsync(ShardLog log, RecordSource source, int producerBatch, TimeSpan duration, CancellationToken abort)
     {
+        if (producerBatch > 1)
+        {
+            return await GroupBatchedAsync(log, source, producerBatch, duration, abort).ConfigureAwait(false);
+        }
         byte[] payload = source.Payload;
         int window = Math.Max(1024, WindowBytes / payload.Length);
         var inflight = new ValueTask<AppendResult>[window]; // default: completed
@@ -81,6 +85,75 @@ public static class RunnelRunner
             slot = slot + 1 == window ? 0 : slot + 1;
         }
         await Task.WhenAll(sampled).ConfigureAwait(false); // the newest append may be a sampled one
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Volatile.Write(ref s_hashSink, hashes);
+        return EngineMeasurement.Create(records, records * payload.Length, StoredBytes(payload.Length, records), seconds, latency);
+    }
+
+    /// <summary>
+    /// As <see cref="GroupAsync"/>, with the producer handing records over <paramref name="batchSize"/> at a time: each
+    /// batch is one <see cref="AppendBatch"/> (every record still hashed and framed on its own, one ack per batch), as
+    /// PutRecords appends a call's records of one shard. Batches are awaited when their window slot comes round;
+    /// one batch in <see cref="GroupSampleEvery"/> is timed (from its rent to its ack), through a task of its own.
+    /// </summary>
+    private static async Task<EngineMeasurement> GroupBatchedAsync(ShardLog log, RecordSource source, int batchSize, TimeSpan duration, CancellationToken abort)
+    {
+        byte[] payload = source.Payload;
+        int window = Math.Max(4, WindowBytes / (payload.Length * batchSize));
+        var inflight = new (AppendBatch? Batch, ValueTask Ack)[window];
+        var latency = new LatencyHistogram();
+        var sampled = new List<Task>();
+        ulong hashes = 0;
+        long records = 0;
+        long batches = 0;
+        int slot = 0;
+        long start = Stopwatch.GetTimestamp();
+        long stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < stopAt)
+        {
+            abort.ThrowIfCancellationRequested();
+            if (inflight[slot].Batch is { } done)
+            {
+                await inflight[slot].Ack.ConfigureAwait(false); // flow control; throws if the log failed
+                done.Return();
+            }
+            bool sample = batches % GroupSampleEvery == 0;
+            long rented = sample ? Stopwatch.GetTimestamp() : 0;
+            AppendBatch batch = log.RentBatch(batchSize);
+            for (int i = 0; i < batchSize; i++)
+            {
+                byte[] key = source.Key(records + i);
+                hashes ^= (ulong)PartitionKeyHasher.HashUtf8(key).Value;
+                AppendBatchStatus status;
+                while ((status = batch.TryAdd(key, null, payload)) == AppendBatchStatus.Full)
+                {
+                    await log.WhenTakenAsync().ConfigureAwait(false);
+                }
+                if (status != AppendBatchStatus.Added)
+                {
+                    throw new InvalidOperationException($"the log refused a {payload.Length}-byte record ({status})");
+                }
+            }
+            ValueTask ack = batch.WhenDurableAsync();
+            inflight[slot] = (batch, sample ? new ValueTask(latency.TrackAsync(ack.AsTask(), rented)) : ack);
+            if (sample)
+            {
+                sampled.Add(inflight[slot].Ack.AsTask());
+            }
+            records += batchSize;
+            batches++;
+            slot = slot + 1 == window ? 0 : slot + 1;
+        }
+        for (int i = 0; i < window; i++)
+        {
+            if (inflight[slot].Batch is { } done)
+            {
+                await inflight[slot].Ack.ConfigureAwait(false);
+                done.Return();
+            }
+            inflight[slot] = default;
+            slot = slot + 1 == window ? 0 : slot + 1;
+        }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Volatile.Write(ref s_hashSink, hashes);
         return EngineMeasurement.Create(records, records * payload.Length, StoredBytes(payload.Length, records), seconds, latency);

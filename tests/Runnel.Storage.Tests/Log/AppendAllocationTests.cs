@@ -102,6 +102,46 @@ public class AppendAllocationTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task AppendBatch_SteadyStateBatchesOnTwoLogs_AllocatesNothingPerAppend()
+    {
+        // PutRecords' shape: one batch per log per call, several calls in flight, each awaited once.
+        using ShardLog first = ShardLog.Open(new DiscardingDevice(), s_options);
+        using ShardLog second = ShardLog.Open(new DiscardingDevice(), s_options);
+        var batches = new AppendBatch[8];
+        async Task RunAsync(int appends)
+        {
+            for (int done = 0; done < appends; done += batches.Length * InFlight)
+            {
+                for (int b = 0; b < batches.Length; b++)
+                {
+                    AppendBatch batch = batches[b] = (b % 2 == 0 ? first : second).RentBatch(InFlight);
+                    for (int i = 0; i < InFlight; i++)
+                    {
+                        while (batch.TryAdd(s_key, null, s_data) == AppendBatchStatus.Full)
+                        {
+                            await (b % 2 == 0 ? first : second).WhenTakenAsync().ConfigureAwait(false);
+                        }
+                    }
+                }
+                foreach (AppendBatch batch in batches)
+                {
+                    await batch.WhenDurableAsync().ConfigureAwait(false);
+                    batch.Return();
+                }
+            }
+        }
+        await RunAsync(Appends / 5);
+
+        long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
+        await RunAsync(Appends);
+        long totalBytes = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
+
+        double totalPerAppend = (double)totalBytes / Appends;
+        output.WriteLine($"batches of {InFlight}, 8 open on 2 logs: all threads {totalBytes} B ({totalPerAppend:F3} B/append)");
+        Assert.True(totalPerAppend < 0.1, $"all threads allocated {totalPerAppend:F3} B per append");
+    }
+
     /// <summary>Issues appends <see cref="InFlight"/> at a time; returns the bytes the issuing thread allocated.</summary>
     [SuppressMessage("Reliability", "CA2012", Justification = "Each stored ValueTask is awaited exactly once, in the second loop.")]
     private static async Task<long> RunBatchesAsync(ShardLog log, ValueTask<AppendResult>[] inFlight, int appends)
