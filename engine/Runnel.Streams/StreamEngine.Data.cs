@@ -359,6 +359,14 @@ public sealed partial class StreamEngine
 
     private static HashKey ValidateRecord(StreamState state, int dataLength, string partitionKey, string? explicitHashKey,
         string dataPath, string keyPath, string hashPath)
+        => ValidateRecord(state, dataLength, partitionKey, explicitHashKey, dataPath, keyPath, hashPath, hashPartitionKey: true);
+
+    /// <summary>
+    /// Checks a record against the stream's limits and returns its hash key: the explicit one, or the partition key's
+    /// MD5; with <paramref name="hashPartitionKey"/> false the latter is left to the caller (default returned).
+    /// </summary>
+    private static HashKey ValidateRecord(StreamState state, int dataLength, string partitionKey, string? explicitHashKey,
+        string dataPath, string keyPath, string hashPath, bool hashPartitionKey)
     {
         if (partitionKey is null)
         {
@@ -375,7 +383,7 @@ public sealed partial class StreamEngine
         }
         if (explicitHashKey is null)
         {
-            return PartitionKeyHasher.Hash(partitionKey);
+            return hashPartitionKey ? PartitionKeyHasher.Hash(partitionKey) : default;
         }
         Validation.HashKeyPattern(explicitHashKey, hashPath);
         if (!HashKey.TryParse(explicitHashKey, out HashKey key))
