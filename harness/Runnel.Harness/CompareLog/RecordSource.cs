@@ -29,6 +29,9 @@ public sealed class RecordSource
     /// <summary>The record data.</summary>
     public byte[] Payload { get; }
 
+    /// <summary>The longest partition key in bytes.</summary>
+    public int MaxKeyLength => _keys.Max(k => k.Length);
+
     /// <summary>The partition key of the record numbered <paramref name="index"/> (UTF-8, 16 bytes).</summary>
     public byte[] Key(long index) => _keys[index & (KeyCount - 1)];
 }
