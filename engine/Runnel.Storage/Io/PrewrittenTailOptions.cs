@@ -15,16 +15,16 @@ namespace Runnel.Storage.Io;
 /// </remarks>
 public sealed record PrewrittenTailOptions
 {
-    /// <summary>The default: 64 KiB first, doubling to 1 MiB.</summary>
+    /// <summary>The default: 64 KiB first, doubling to 256 KiB.</summary>
     public static PrewrittenTailOptions Default { get; } = new();
 
     /// <summary>The first extension of zeros (rounded up to 4 KiB).</summary>
     public int FirstExtensionBytes { get; init; } = 64 << 10;
 
     /// <summary>
-    /// The largest extension; each extension doubles the previous one up to this. 1 MiB: the round that writes an
-    /// extension waits for its zeros, and at 4 MiB those rounds took acks-64-writers' p99 from 1.8-2.0 to 3.6-3.7 ms
-    /// (ADR 0006, "Prewritten segment tails").
+    /// The largest extension; each extension doubles the previous one up to this. 256 KiB: the round that writes an
+    /// extension waits for its zeros, and acks-64-writers' p99 ack grew with the cap: 1.2-1.5 ms at 256 KiB (as with
+    /// no tail), 1.5-1.8 at 512 KiB, 1.7-2.2 at 1 MiB, 3.6-3.7 at 4 MiB (ADR 0006, "Prewritten segment tails").
     /// </summary>
-    public int MaxExtensionBytes { get; init; } = 1 << 20;
+    public int MaxExtensionBytes { get; init; } = 256 << 10;
 }
