@@ -33,24 +33,8 @@ public sealed unsafe partial class IoUringFile
             using var lease = new FdLease(_handle);
             long end = position + source.Length;
             Span<IoRequest> requests = stackalloc IoRequest[MaxZeroRequests + 3]; // zeros, 2 transfers, the fdatasync
-            int count = source.IsEmpty ? 0 : AddTailZeros(lease.Fd, end, requests);
-            fixed (byte* start = source)
-            {
-                for (int offset = 0; offset < source.Length; offset += MaxTransfer)
-                {
-                    int length = Math.Min(MaxTransfer, source.Length - offset);
-                    bool linked = sync || offset + length < source.Length;
-                    requests[count++] = IoRequest.Write(lease.Fd, (nint)(start + offset), (uint)length, position + offset, linked);
-                }
-                if (sync)
-                {
-                    requests[count++] = IoRequest.DataSync(lease.Fd);
-                }
-                if (count > 0)
-                {
-                    Run(requests[..count]);
-                }
-            }
+            int zeros = source.IsEmpty ? 0 : AddTailZeros(lease.Fd, end, requests);
+            RunWrites(lease.Fd, position, source, sync, requests, zeros);
             _physicalLength = Math.Max(_physicalLength, end);
             if (end > _length)
             {

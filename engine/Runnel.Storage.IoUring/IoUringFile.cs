@@ -245,18 +245,28 @@ public sealed unsafe partial class IoUringFile : IStorageFile
         ThrowIfSyncFailed();
         using var lease = new FdLease(_handle);
         Span<IoRequest> requests = stackalloc IoRequest[4]; // at most 2 transfers of 1 GiB and the fdatasync
-        int count = 0;
+        RunWrites(lease.Fd, position, source, sync, requests, 0);
+    }
+
+    /// <summary>
+    /// Appends to the <paramref name="queued"/> requests already in <paramref name="requests"/> the writes of
+    /// <paramref name="source"/> at <paramref name="position"/> (in transfers of at most 1 GiB, linked) and, with
+    /// <paramref name="sync"/>, the fdatasync linked after them, then submits the chain (if it holds anything).
+    /// </summary>
+    private void RunWrites(int fd, long position, ReadOnlySpan<byte> source, bool sync, Span<IoRequest> requests, int queued)
+    {
+        int count = queued;
         fixed (byte* start = source)
         {
             for (int offset = 0; offset < source.Length; offset += MaxTransfer)
             {
                 int length = Math.Min(MaxTransfer, source.Length - offset);
                 bool linked = sync || offset + length < source.Length;
-                requests[count++] = IoRequest.Write(lease.Fd, (nint)(start + offset), (uint)length, position + offset, linked);
+                requests[count++] = IoRequest.Write(fd, (nint)(start + offset), (uint)length, position + offset, linked);
             }
             if (sync)
             {
-                requests[count++] = IoRequest.DataSync(lease.Fd);
+                requests[count++] = IoRequest.DataSync(fd);
             }
             if (count > 0)
             {

@@ -543,23 +543,48 @@ public sealed partial class StreamEngine
     /// <summary>Encrypts a record under the shard's current data key and appends it with the encrypted flag; false when the log is full.</summary>
     private static bool TryAppendEncrypted(ShardState shard, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data, out ValueTask<AppendResult> append)
     {
+        byte[] envelope = SealEnvelope(shard, master, partitionKey, data, out int split, out int total);
+        try
+        {
+            return shard.Log.TryAppendEncrypted(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split), out append);
+        }
+        finally
+        {
+            ReturnEnvelope(envelope, total);
+        }
+    }
+
+    /// <summary>
+    /// The record encrypted under the shard's current data key, in a rented buffer: its first <paramref name="split"/>
+    /// bytes (envelope header and key) and the <paramref name="total"/> - split after them (data and tag) are what the
+    /// log's encrypted append takes. The caller gives it back with <see cref="ReturnEnvelope"/>.
+    /// </summary>
+    private static byte[] SealEnvelope(ShardState shard, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data, out int split, out int total)
+    {
         ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
         int keyLength = Encoding.UTF8.GetByteCount(partitionKey);
-        int total = RecordEnvelope.HeaderLength + keyLength + data.Length;
+        total = RecordEnvelope.HeaderLength + keyLength + data.Length;
+        split = RecordEnvelope.HeaderLength + keyLength;
         byte[] envelope = ArrayPool<byte>.Shared.Rent(total);
         try
         {
             Encoding.UTF8.GetBytes(partitionKey, envelope.AsSpan(RecordEnvelope.HeaderLength));
             data.CopyTo(envelope.AsSpan(RecordEnvelope.HeaderLength + keyLength));
             cipher.Encrypt(master, envelope.AsSpan(0, total), keyLength);
-            int split = RecordEnvelope.HeaderLength + keyLength;
-            return shard.Log.TryAppendEncrypted(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split), out append);
+            return envelope;
         }
-        finally
+        catch
         {
-            CryptographicOperations.ZeroMemory(envelope.AsSpan(0, total));
-            ArrayPool<byte>.Shared.Return(envelope);
+            ReturnEnvelope(envelope, total);
+            throw;
         }
+    }
+
+    /// <summary>Wipes (it held the record's plaintext) and returns an envelope from <see cref="SealEnvelope"/>.</summary>
+    private static void ReturnEnvelope(byte[] envelope, int total)
+    {
+        CryptographicOperations.ZeroMemory(envelope.AsSpan(0, total));
+        ArrayPool<byte>.Shared.Return(envelope);
     }
 
     private SequenceNumber ParseStartingSequence(StreamState state, ShardState shard, string text)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using Runnel.Model;
 using Runnel.Storage;
@@ -277,22 +276,14 @@ public sealed partial class StreamEngine
     /// <summary>Encrypts a record under the shard's current data key and adds it to the batch (see <see cref="TryAppendEncrypted"/>).</summary>
     private static AppendBatchStatus AddEncrypted(ShardState shard, AppendBatch batch, MasterKeyVersion master, string partitionKey, ReadOnlySpan<byte> data)
     {
-        ShardCipher cipher = shard.Cipher ?? throw new InvalidOperationException("The shard has no cipher.");
-        int keyLength = Encoding.UTF8.GetByteCount(partitionKey);
-        int total = RecordEnvelope.HeaderLength + keyLength + data.Length;
-        byte[] envelope = ArrayPool<byte>.Shared.Rent(total);
+        byte[] envelope = SealEnvelope(shard, master, partitionKey, data, out int split, out int total);
         try
         {
-            Encoding.UTF8.GetBytes(partitionKey, envelope.AsSpan(RecordEnvelope.HeaderLength));
-            data.CopyTo(envelope.AsSpan(RecordEnvelope.HeaderLength + keyLength));
-            cipher.Encrypt(master, envelope.AsSpan(0, total), keyLength);
-            int split = RecordEnvelope.HeaderLength + keyLength;
             return batch.TryAddEncrypted(envelope.AsSpan(0, split), envelope.AsSpan(split, total - split));
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(envelope.AsSpan(0, total));
-            ArrayPool<byte>.Shared.Return(envelope);
+            ReturnEnvelope(envelope, total);
         }
     }
 }
