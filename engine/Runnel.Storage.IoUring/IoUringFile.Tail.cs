@@ -19,7 +19,7 @@ namespace Runnel.Storage.IoUring;
 public sealed unsafe partial class IoUringFile
 {
     private const int ZeroChunk = 1 << 20;
-    private const int MaxZeroRequests = 4; // 4 MiB (the default largest extension) in one chain
+    private const int MaxZeroRequests = 4; // 4 MiB of zeros in one chain (the default largest extension, 256 KiB, takes one)
 
     private static readonly Lock s_zerosLock = new();
     private static byte* s_zeros;

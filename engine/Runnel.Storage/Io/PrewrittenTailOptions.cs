@@ -11,7 +11,7 @@ namespace Runnel.Storage.Io;
 /// written so far, the file first writes the next extension of zeros (in the same submission, ahead of the data):
 /// that write's sync pays the metadata once, and the many syncs after it only flush. Extensions start at
 /// <see cref="FirstExtensionBytes"/> and double up to <see cref="MaxExtensionBytes"/>, so an idle or tiny log costs
-/// little and a busy one journals once per few MiB.
+/// little and a busy one journals once per 256 KiB (the default largest extension).
 /// </remarks>
 public sealed record PrewrittenTailOptions
 {
