@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Runnel.Storage.Io;
 
 namespace Runnel.Storage.Log;
@@ -14,6 +15,14 @@ internal sealed class CommitRound
 {
     private readonly List<ShardLog> _committing = [];
     private readonly StorageSyncBatch _barrier = new();
+
+    /// <summary>The longest a round waits for producers to re-append (<see cref="Linger"/>): 500 us.</summary>
+    internal static long MaxLingerTicks => Stopwatch.Frequency / 2000;
+
+    /// <summary>A wait ends when no record arrived for this long: 30 us.</summary>
+    internal static long LingerGapTicks => Stopwatch.Frequency * 30 / 1_000_000;
+
+    private long _lastCommitTicks; // how long the previous round's writes, syncs and acks took
 
     /// <summary>
     /// Commits what every log of <paramref name="active"/> has ready, then removes from it the logs whose rings are
@@ -33,7 +42,10 @@ internal sealed class CommitRound
         {
             try
             {
+                Linger(committing);
+                long started = Stopwatch.GetTimestamp();
                 Commit(committing);
+                _lastCommitTicks = Stopwatch.GetTimestamp() - started;
             }
             finally
             {
@@ -47,6 +59,52 @@ internal sealed class CommitRound
                 active[i] = active[^1];
                 active.RemoveAt(active.Count - 1);
             }
+        }
+    }
+
+    /// <summary>
+    /// Before writing, waits briefly for the producers the previous round answered to append again
+    /// (<see cref="ShardLog.LingerTarget"/>), so that one round carries all of them. The wait ends when every log has
+    /// its target, when nothing arrived for <see cref="LingerGapTicks"/>, or after half the previous round's commit
+    /// time (at most <see cref="MaxLingerTicks"/>): never longer than the syncs it saves. One producer awaiting one
+    /// record at a time never waits.
+    /// </summary>
+    private void Linger(List<ShardLog> logs)
+    {
+        if (!Wants(logs))
+        {
+            return;
+        }
+        long now = Stopwatch.GetTimestamp();
+        long deadline = now + Math.Min(_lastCommitTicks / 2, MaxLingerTicks);
+        long quietUntil = now + LingerGapTicks;
+        while (now < deadline && now < quietUntil)
+        {
+            Thread.Yield();
+            now = Stopwatch.GetTimestamp();
+            foreach (ShardLog log in logs)
+            {
+                if (log.RoundCount < log.LingerTarget && log.TakeMoreRoundBatch())
+                {
+                    quietUntil = now + LingerGapTicks;
+                }
+            }
+            if (!Wants(logs))
+            {
+                return;
+            }
+        }
+
+        static bool Wants(List<ShardLog> logs)
+        {
+            foreach (ShardLog log in logs)
+            {
+                if (log.RoundCount < log.LingerTarget)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

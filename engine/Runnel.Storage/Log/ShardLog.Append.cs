@@ -272,6 +272,9 @@ public sealed partial class ShardLog
     /// </summary>
     public Task WhenTakenAsync() => _takenWaiters.WhenReached(ref _takenPosition, _ring.TailPosition);
 
+    /// <summary>Whether the writer has taken every record appended so far into its batch (a synchronous <see cref="WhenTakenAsync"/>).</summary>
+    internal bool AllTaken => Volatile.Read(ref _takenPosition) >= _ring.TailPosition;
+
     /// <summary>
     /// Gives back the append ring's memory (up to 1 MiB) of a log that will not be appended to again: a closed
     /// shard's. Call it after <see cref="WhenCommittedAsync"/> with appends stopped for good; the log stays readable.

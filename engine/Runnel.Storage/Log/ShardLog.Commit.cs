@@ -28,6 +28,7 @@ public sealed partial class ShardLog
     private Segment? _roundSegment;
     private long _roundStart;
     private ulong _roundGeneration;
+    private int _lastRoundCount; // records the previous round answered: producers that may be about to append again
 
     /// <summary>Where this log's file sits in the round's current barrier (set and read by <see cref="CommitRound"/>).</summary>
     internal int RoundBarrierIndex { get; set; }
@@ -52,6 +53,28 @@ public sealed partial class ShardLog
         _roundError = null;
         _roundPublished = false;
         return _roundCount > 0;
+    }
+
+    /// <summary>Records in the current round's batch.</summary>
+    internal int RoundCount => _roundCount;
+
+    /// <summary>
+    /// How many records this round should gather before it writes, when <see cref="CommitRound"/> may wait a little
+    /// for them; 0 when it should not wait. A round that answered several producers' appends is followed by one that
+    /// finds only those that appended during its commit: the producers it just answered are re-appending while the
+    /// round starts. Without a short wait the producers split into two groups that alternate, each round half full and
+    /// paying the full price of its syncs (PostgreSQL's <c>commit_delay</c> answers the same problem). A streaming
+    /// producer (half a ring or more already) never waits: its records are already there.
+    /// </summary>
+    internal int LingerTarget => _lastRoundCount >= 2 && _roundBytes < _ring.Capacity / 2 ? _lastRoundCount : 0;
+
+    /// <summary>Adds what producers published since <see cref="TakeRoundBatch"/> (before the round writes); true when it grew.</summary>
+    internal bool TakeMoreRoundBatch()
+    {
+        int count = TakeBatch(_roundCount, ref _roundBytes);
+        bool grew = count > _roundCount;
+        _roundCount = count;
+        return grew;
     }
 
     /// <summary>
@@ -236,6 +259,7 @@ public sealed partial class ShardLog
                 Unsafe.As<PooledValueTaskSource<AppendResult>>(target).SetException(error);
             }
         }
+        _lastRoundCount = count;
         _roundCount = 0;
         _roundSegment = null;
         Volatile.Write(ref _donePosition, _readPosition);
