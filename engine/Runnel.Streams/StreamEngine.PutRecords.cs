@@ -65,11 +65,21 @@ public sealed partial class StreamEngine
             MasterKeyVersion? master = keyId is null ? null : _keys.ForEncryption(keyId);
             var call = new PutRecordsCall(records.Count);
             call.Plan(state.Topology, keys);
-            for (int i = 0; i < records.Count; i++)
+            try
             {
-                await AddRecordAsync(state, call, i, keys[i], records[i], master).ConfigureAwait(false);
+                for (int i = 0; i < records.Count; i++)
+                {
+                    await AddRecordAsync(state, call, i, keys[i], records[i], master).ConfigureAwait(false);
+                }
+                outcome = await AnswerAsync(state, call, records).ConfigureAwait(false);
             }
-            outcome = await AnswerAsync(state, call, records).ConfigureAwait(false);
+            catch
+            {
+                // Unexpected (per-record failures are answered, not thrown): the batches opened so far hold records in
+                // their logs' rings; they go back to their pools once their logs have answered them.
+                await call.AbandonAsync().ConfigureAwait(false);
+                throw;
+            }
             return new PutRecordsResult(outcome.Value.Total - outcome.Value.Successful, call.Results, master is null ? "NONE" : "KMS");
         }
         finally
@@ -199,6 +209,10 @@ public sealed partial class StreamEngine
             {
                 // Some (a suffix) of its records failed; TryGetResult tells which.
                 ReportStorageFailure(state, call.Shards[g], e);
+            }
+            finally
+            {
+                call.Closed = g + 1;
             }
         }
         PutRecordsResultEntry[] results = call.Results;

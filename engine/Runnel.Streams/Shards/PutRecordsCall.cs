@@ -1,4 +1,5 @@
 using Runnel.Model;
+using Runnel.Storage;
 using Runnel.Storage.Log;
 
 namespace Runnel.Streams.Shards;
@@ -129,12 +130,48 @@ internal sealed class PutRecordsCall
         }
     }
 
+    /// <summary>Groups whose batch was closed (awaited once): those before this index.</summary>
+    public int Closed { get; set; }
+
+    private bool _returned;
+
     /// <summary>Gives every batch back to its log (after each was awaited and read).</summary>
     public void ReturnBatches()
     {
+        _returned = true;
         for (int g = 0; g < GroupCount; g++)
         {
             Batches[g]?.Return();
         }
+    }
+
+    /// <summary>
+    /// The call failed as a whole partway (an unexpected exception): closes the batches not closed yet, waits until the
+    /// log has answered each of them (a batch's records are in its log's ring and will be committed and answered; it
+    /// can go back to the pool only after that), then gives them all back. Their results are not read.
+    /// </summary>
+    public async ValueTask AbandonAsync()
+    {
+        if (_returned)
+        {
+            return;
+        }
+        for (int g = Closed; g < GroupCount; g++)
+        {
+            if (Batches[g] is not { } batch)
+            {
+                continue;
+            }
+            try
+            {
+                await batch.WhenDurableAsync().ConfigureAwait(false);
+            }
+            catch (LogFailedException)
+            {
+                // Its log failed under it: answered all the same.
+            }
+        }
+        Closed = GroupCount;
+        ReturnBatches();
     }
 }
