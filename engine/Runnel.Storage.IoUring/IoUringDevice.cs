@@ -83,7 +83,7 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
             throw new StorageIOException($"open of {path} failed (errno {errno}).", name, errno);
         }
         PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? Options.PrewrittenTail : null;
-        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct, tail);
+        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct, tail, Options.ChainsOnRing);
     }
 
     public bool FileExists(string name) => _directory.FileExists(name);

@@ -10,8 +10,10 @@ namespace Runnel.Storage.IoUring;
 
 /// <summary>
 /// One open file of an <see cref="IoUringDevice"/>. Writes are <c>IORING_OP_WRITE</c> and syncs are
-/// <c>IORING_OP_FSYNC</c> with <c>IORING_FSYNC_DATASYNC</c> on the device's ring; <see cref="WriteAndSync"/> links
-/// the two (<c>IOSQE_IO_LINK</c>) in one <c>io_uring_enter</c>. Reads are <c>pread</c> calls. With
+/// <c>IORING_OP_FSYNC</c> with <c>IORING_FSYNC_DATASYNC</c>; <see cref="WriteAndSync"/> links the two
+/// (<c>IOSQE_IO_LINK</c>) in one chain, submitted to the device's ring in one <c>io_uring_enter</c>
+/// (<see cref="IoUringDeviceOptions.ChainsOnRing"/>) or, by default, run as the same syscalls on the calling thread
+/// (<see cref="InlineChain"/>), which is faster for a chain its caller waits for. Reads are <c>pread</c> calls. With
 /// <see cref="IsDirect"/> (O_DIRECT), writes go through an aligned bounce buffer; see IoUringFile.Direct.cs.
 /// With a prewritten tail (<see cref="StorageFileOptions.PrewrittenTail"/>), a write that comes within a block of
 /// the zeros written so far first writes the next extension of zeros, linked ahead of it in the same submission
@@ -33,6 +35,7 @@ public sealed unsafe partial class IoUringFile : IStorageFile
 
     private readonly SafeFileHandle _handle;
     private readonly IoUringRing _ring;
+    private readonly bool _chainsOnRing;      // submit chains to the ring rather than run them as syscalls (InlineChain)
     private readonly Lock _writeLock = new(); // O_DIRECT read-modify-write of partial blocks; prewritten tail; Dispose
     private readonly bool _tracked;           // the logical length is kept in memory (O_DIRECT or a prewritten tail)
     private readonly bool _prewritten;        // a prewritten tail
@@ -42,11 +45,12 @@ public sealed unsafe partial class IoUringFile : IStorageFile
     private int _syncFailedErrno;             // non-zero once an fdatasync failed: the file never succeeds again
     private bool _disposed;
 
-    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct, PrewrittenTailOptions? prewrittenTail)
+    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct, PrewrittenTailOptions? prewrittenTail, bool chainsOnRing)
     {
         Name = name;
         _handle = handle;
         _ring = ring;
+        _chainsOnRing = chainsOnRing;
         IsDirect = direct;
         _prewritten = prewrittenTail is not null;
         _tracked = direct || _prewritten;
@@ -275,19 +279,29 @@ public sealed unsafe partial class IoUringFile : IStorageFile
         }
     }
 
-    /// <summary>Submits one chain on the ring and throws on its first failure.</summary>
+    /// <summary>
+    /// Runs one chain, on the ring or as syscalls on this thread (<see cref="IoUringDeviceOptions.ChainsOnRing"/>,
+    /// <see cref="InlineChain"/>: same results, same link semantics), and throws on its first failure.
+    /// </summary>
     private void Run(ReadOnlySpan<IoRequest> requests)
     {
         Span<int> results = stackalloc int[requests.Length];
-        try
+        if (!_chainsOnRing)
         {
-            _ring.Submit(requests, results);
+            InlineChain.Run(requests, results);
         }
-        catch (StorageIOException e)
+        else
         {
-            // The ring broke mid-call: whether a sync in this chain ran is unknown.
-            _ = Interlocked.CompareExchange(ref _syncFailedErrno, e.Errno == 0 ? 5 : e.Errno, 0);
-            throw;
+            try
+            {
+                _ring.Submit(requests, results);
+            }
+            catch (StorageIOException e)
+            {
+                // The ring broke mid-call: whether a sync in this chain ran is unknown.
+                _ = Interlocked.CompareExchange(ref _syncFailedErrno, e.Errno == 0 ? 5 : e.Errno, 0);
+                throw;
+            }
         }
         IoOutcome outcome = CompletionCheck.Check(requests, results, out int failed, out int errno);
         if (outcome != IoOutcome.Completed)

@@ -61,15 +61,17 @@ public sealed class IoUringFileTests : IDisposable
         Assert.Equal(10, new FileInfo(path).Length);
     }
 
-    [Fact]
-    public void WriteAndSync_ReadOnlyFile_ThrowsWithEbadfNotSuccess()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteAndSync_ReadOnlyFile_ThrowsWithEbadfNotSuccess(bool chainsOnRing)
     {
         if (!IoUringTestEnvironment.IsAvailable)
         {
             IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
             return;
         }
-        using var device = new IoUringDevice(_directory.Path);
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { ChainsOnRing = chainsOnRing });
         device.OpenFile("ro", create: true).Dispose();
         using IoUringFile file = device.Open("ro", create: false, readOnly: true);
         StorageIOException e = Assert.Throws<StorageIOException>(() => file.WriteAndSync(0, "data"u8));
@@ -81,16 +83,18 @@ public sealed class IoUringFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void WriteAndSync_PrewrittenTailZeroWriteFails_FailsTheCallBeforeTheData(bool direct)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void WriteAndSync_PrewrittenTailZeroWriteFails_FailsTheCallBeforeTheData(bool direct, bool chainsOnRing)
     {
         if (!IoUringTestEnvironment.IsAvailable)
         {
             IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
             return;
         }
-        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = direct });
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { Direct = direct, ChainsOnRing = chainsOnRing });
         device.OpenFile("ro", create: true).Dispose();
         using IoUringFile file = device.Open("ro", create: false, readOnly: true, StorageFileOptions.PrewrittenTail);
         Assert.True(file.HasPrewrittenTail);
@@ -103,8 +107,10 @@ public sealed class IoUringFileTests : IDisposable
         Assert.Equal(0, file.Length);
     }
 
-    [Fact]
-    public void Sync_OnFifo_ThrowsEinvalAndTheFileStaysFailed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sync_OnFifo_ThrowsEinvalAndTheFileStaysFailed(bool chainsOnRing)
     {
         if (!IoUringTestEnvironment.IsAvailable)
         {
@@ -117,7 +123,7 @@ public sealed class IoUringFileTests : IDisposable
             mkfifo.WaitForExit();
             Assert.Equal(0, mkfifo.ExitCode);
         }
-        using var device = new IoUringDevice(_directory.Path);
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { ChainsOnRing = chainsOnRing });
         using IStorageFile file = device.OpenFile("fifo", create: false);
         StorageIOException first = Assert.Throws<StorageIOException>(file.Sync);
         Assert.Equal(LibC.Einval, first.Errno);
@@ -229,6 +235,53 @@ public sealed class IoUringFileTests : IDisposable
         {
             Marshal.FreeHGlobal(buffer);
             _ = LibC.Close(fd);
+        }
+    }
+
+    [Fact]
+    public void InlineChain_SameChainsAsTheRing_SameResults()
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        using var device = new IoUringDevice(_directory.Path);
+        string path = Path.Combine(_directory.Path, "same");
+        int fd = LibC.Open(path, LibC.ORdWr | LibC.OCreat | LibC.OCloexec, LibC.DefaultFileMode);
+        int direct = LibC.Open(path, LibC.ORdWr | LibC.OCloexec | LibC.ODirect, LibC.DefaultFileMode);
+        int readOnly = LibC.Open(path, LibC.ORdOnly | LibC.OCloexec, LibC.DefaultFileMode);
+        Assert.True(fd >= 0 && direct >= 0 && readOnly >= 0, $"open failed with errno {Marshal.GetLastPInvokeError()}");
+        nint buffer = Marshal.AllocHGlobal(16384);
+        try
+        {
+            IoRequest[][] chains =
+            [
+                // Writes and a sync, all linked: every result is the request's.
+                [IoRequest.Write(fd, buffer, 100, 0, linked: true), IoRequest.Write(fd, buffer, 300, 100, linked: true), IoRequest.DataSync(fd)],
+                // A failed write (EBADF) cancels the rest of its chain, but not the next chain.
+                [IoRequest.Write(readOnly, buffer, 10, 0, linked: true), IoRequest.Write(fd, buffer, 10, 0, linked: true), IoRequest.DataSync(fd),
+                    IoRequest.Write(fd, buffer, 5, 400, linked: false)],
+                // An unaligned O_DIRECT write fails with EINVAL; its linked sync is cancelled.
+                [IoRequest.Write(direct, buffer + 1, 4096, 0, linked: true), IoRequest.DataSync(direct)],
+                // Reads: whole, and short at the end of the file.
+                [IoRequest.Read(fd, buffer, 100, 0), IoRequest.Read(fd, buffer, 1000, 0)],
+            ];
+            foreach (IoRequest[] chain in chains)
+            {
+                int[] onRing = new int[chain.Length];
+                int[] inline = new int[chain.Length];
+                device.Ring.Submit(chain, onRing);
+                InlineChain.Run(chain, inline);
+                Assert.Equal(onRing, inline);
+            }
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+            _ = LibC.Close(fd);
+            _ = LibC.Close(direct);
+            _ = LibC.Close(readOnly);
         }
     }
 

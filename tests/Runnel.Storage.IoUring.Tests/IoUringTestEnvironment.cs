@@ -12,11 +12,11 @@ internal static class IoUringTestEnvironment
     public static bool IsAvailable => IoUringProbe.Current.IsAvailable;
 
     /// <summary>An io_uring device, or (when io_uring is unavailable) the checked portable fallback.</summary>
-    public static IStorageDevice CreateDevice(string path, bool direct)
+    public static IStorageDevice CreateDevice(string path, bool direct, bool chainsOnRing = false)
     {
         if (IsAvailable)
         {
-            return new IoUringDevice(path, new IoUringDeviceOptions { Direct = direct });
+            return new IoUringDevice(path, new IoUringDeviceOptions { Direct = direct, ChainsOnRing = chainsOnRing });
         }
         return AssertFallback(path, output: null);
     }

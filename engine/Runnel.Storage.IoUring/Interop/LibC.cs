@@ -68,6 +68,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);
 
+    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    public static partial nint PWrite(int fd, void* buffer, nuint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int FDataSync(int fd);
+
     /// <summary>The mapping address <c>mmap</c> returns on failure.</summary>
     public static void* MapFailed => (void*)-1;
 }

@@ -29,6 +29,7 @@ public sealed partial class ShardLog
     private long _roundStart;
     private ulong _roundGeneration;
     private int _lastRoundCount; // records the previous round answered: producers that may be about to append again
+    private int _lastRoundBytes; // and their bytes (a streaming producer's rounds are half a ring or more)
 
     /// <summary>Where this log's file sits in the round's current barrier (set and read by <see cref="CommitRound"/>).</summary>
     internal int RoundBarrierIndex { get; set; }
@@ -64,9 +65,10 @@ public sealed partial class ShardLog
     /// finds only those that appended during its commit: the producers it just answered are re-appending while the
     /// round starts. Without a short wait the producers split into two groups that alternate, each round half full and
     /// paying the full price of its syncs (PostgreSQL's <c>commit_delay</c> answers the same problem). A streaming
-    /// producer (half a ring or more already) never waits: its records are already there.
+    /// producer never waits: its last round, or this one already, took half a ring or more, and its records keep coming.
     /// </summary>
-    internal int LingerTarget => _lastRoundCount >= 2 && _roundBytes < _ring.Capacity / 2 ? _lastRoundCount : 0;
+    internal int LingerTarget
+        => _lastRoundCount >= 2 && _lastRoundBytes < _ring.Capacity / 2 && _roundBytes < _ring.Capacity / 2 ? _lastRoundCount : 0;
 
     /// <summary>Adds what producers published since <see cref="TakeRoundBatch"/> (before the round writes); true when it grew.</summary>
     internal bool TakeMoreRoundBatch()
@@ -260,6 +262,7 @@ public sealed partial class ShardLog
             }
         }
         _lastRoundCount = count;
+        _lastRoundBytes = _roundBytes;
         _roundCount = 0;
         _roundSegment = null;
         Volatile.Write(ref _donePosition, _readPosition);

@@ -21,6 +21,7 @@ public static class CompareLogCommand
         var device = new Option<string>("--device") { Description = "Runnel's device", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var direct = new Option<bool>("--direct") { Description = "Runnel's io_uring device opens files with O_DIRECT" };
+        var ringChains = new Option<bool>("--ring-chains") { Description = "Runnel's io_uring device submits each file's write + fdatasync chains to the ring (default: the same calls as syscalls on the committing thread, faster here; ADR 0006)" };
         var ringMb = new Option<int>("--ring-mb") { Description = $"Runnel's append ring in MiB, 1 to 64 (FasterLog's in-memory log is 64 MiB; the server's ring is 1 MiB per shard)", DefaultValueFactory = _ => CompareLogOptions.DefaultRingMegabytes, HelpName = "MIB" };
         ringMb.Validators.Add(result =>
         {
@@ -44,7 +45,7 @@ public static class CompareLogCommand
 
         var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
         {
-            quick, json, dir, device, direct, ringMb, duration, rounds, cases, deadline, producerBatch, skipFio,
+            quick, json, dir, device, direct, ringChains, ringMb, duration, rounds, cases, deadline, producerBatch, skipFio,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -62,6 +63,7 @@ public static class CompareLogCommand
                     _ => DeviceKind.Auto,
                 },
                 Direct = parse.GetValue(direct),
+                ChainsOnRing = parse.GetValue(ringChains),
                 RingMegabytes = parse.GetValue(ringMb),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration) ?? (isQuick ? 8 : 30)),
                 Rounds = Math.Max(1, parse.GetValue(rounds)),

@@ -23,6 +23,9 @@ public sealed record CompareLogOptions
     /// <summary>Runnel's io_uring device opens its files with O_DIRECT.</summary>
     public bool Direct { get; init; }
 
+    /// <summary>Runnel's io_uring device submits each file's write and fdatasync chains to the ring instead of running them as syscalls.</summary>
+    public bool ChainsOnRing { get; init; }
+
     /// <summary>
     /// Runnel's append ring in MiB (<see cref="Storage.Log.ShardLogOptions.AppendRingBytes"/>; default 1, the server's, against
     /// FasterLog's 64 MiB in-memory log, <c>MemorySizeBits = 26</c>).

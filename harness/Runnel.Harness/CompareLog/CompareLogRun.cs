@@ -41,7 +41,7 @@ public sealed class CompareLogRun
             DeviceKind device = StorageDevices.Resolve(_options.Device);
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"compare-log: {(_options.Quick ? "quick" : "full")}, {_options.Duration.TotalSeconds:0} s per engine per case, {_options.Rounds} round(s); "
-                + $"Runnel device {device}{(_options.Direct ? " O_DIRECT" : string.Empty)}, ring {_options.RingMegabytes} MiB (FasterLog memory 64 MiB); data in {_root}"));
+                + $"Runnel device {device}{(_options.Direct ? " O_DIRECT" : string.Empty)}{(_options.ChainsOnRing ? " chains on the ring" : string.Empty)}, ring {_options.RingMegabytes} MiB (FasterLog memory 64 MiB); data in {_root}"));
             if (_options.Direct && device != DeviceKind.IoUring)
             {
                 _out.WriteLine("note: --direct applies to the io_uring device only; the portable device writes through the page cache.");
@@ -182,7 +182,7 @@ public sealed class CompareLogRun
             _out.WriteLine("scan-cold: writing the logs to read (the append-1k-group workload) ...");
             var source = new RecordSource(RecordBytes);
             _runnelScanDirectory = NewDirectory("runnel");
-            RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20);
+            RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20, _options.ChainsOnRing);
             await WithDeadlineAsync(CaseNames.ScanCold, "runnel", 0, runnel, abort => RunnelRunner.GroupAsync(runnel.Log, source, 1, _options.Duration, abort)).ConfigureAwait(false);
             _fasterScanDirectory = NewDirectory("fasterlog");
             FasterLogInstance faster = FasterLogInstance.Open(_fasterScanDirectory, recover: false);
@@ -191,7 +191,7 @@ public sealed class CompareLogRun
 
         EngineMeasurement r;
         string? notCold;
-        using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20))
+        using (RunnelInstance runnel = RunnelInstance.Open(_runnelScanDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20, _options.ChainsOnRing))
         {
             notCold = PageCache.TryDrop();
             r = RunnelRunner.Scan(runnel.Log, RecordBytes);
@@ -233,7 +233,7 @@ public sealed class CompareLogRun
             bool keep = keepLastForScan && round == _options.Rounds;
 
             string runnelDirectory = NewDirectory("runnel");
-            RunnelInstance r = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20);
+            RunnelInstance r = RunnelInstance.Open(runnelDirectory, _options.Device, _options.Direct, _options.RingMegabytes << 20, _options.ChainsOnRing);
             EngineMeasurement rm = await WithDeadlineAsync(name, "runnel", round, r, abort => runnelCase(r.Log, abort)).ConfigureAwait(false);
             runnel.Add(rm);
             Report(name, "runnel", round, rm, unit);

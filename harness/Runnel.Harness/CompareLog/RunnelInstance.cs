@@ -24,12 +24,12 @@ public sealed class RunnelInstance : IDisposable
 
     /// <summary>
     /// Opens (recovering, or creating) the log in <paramref name="directory"/> with default log options but for its
-    /// append ring of <paramref name="ringBytes"/>.
+    /// append ring of <paramref name="ringBytes"/>; <paramref name="chainsOnRing"/> is <see cref="IoUringDeviceOptions.ChainsOnRing"/>.
     /// </summary>
-    public static RunnelInstance Open(string directory, DeviceKind kind, bool direct, int ringBytes = ShardLogOptions.DefaultAppendRingBytes)
+    public static RunnelInstance Open(string directory, DeviceKind kind, bool direct, int ringBytes = ShardLogOptions.DefaultAppendRingBytes, bool chainsOnRing = false)
     {
         DeviceKind resolved = StorageDevices.Resolve(kind);
-        IStorageDevice device = StorageDevices.Create(directory, resolved, new IoUringDeviceOptions { Direct = direct });
+        IStorageDevice device = StorageDevices.Create(directory, resolved, new IoUringDeviceOptions { Direct = direct, ChainsOnRing = chainsOnRing });
         try
         {
             return new RunnelInstance(device, ShardLog.Open(device, new ShardLogOptions { AppendRingBytes = ringBytes }), resolved);
