@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Runnel.Storage.Io;
 using Runnel.Storage.Log;
 
 namespace Runnel.Storage.Tests.Log;
@@ -22,7 +21,7 @@ public sealed class CommitLingerTests
         int oneRound = 0;
         for (int attempt = 0; attempt < 10 && oneRound == 0; attempt++)
         {
-            using var device = new DelayedSyncDevice(TimeSpan.FromMilliseconds(2));
+            using var device = new GatedDevice(TimeSpan.FromMilliseconds(2));
             using ShardLog log = ShardLog.Open(device, new ShardLogOptions { Committer = new LogCommitter(1) });
             await AnswerEightInOneRoundAsync(log, device);
 
@@ -44,7 +43,7 @@ public sealed class CommitLingerTests
     [Fact]
     public async Task Linger_LoneAppendAfterAGroupRound_CommittedAloneWithoutWaitingLong()
     {
-        using var device = new DelayedSyncDevice(TimeSpan.FromMilliseconds(2));
+        using var device = new GatedDevice(TimeSpan.FromMilliseconds(2));
         using ShardLog log = ShardLog.Open(device, new ShardLogOptions { Committer = new LogCommitter(1) });
         await AnswerEightInOneRoundAsync(log, device);
 
@@ -62,7 +61,7 @@ public sealed class CommitLingerTests
         // A round that answered one append sets no target: one producer's commits are not delayed. With a 2 ms sync the
         // wait would be allowed 500 us per round; 20 rounds that each waited would take 10 ms more, which the 2 ms
         // syncs (80 ms in all) hide, so the check is on the target itself, not on time.
-        using var device = new DelayedSyncDevice(TimeSpan.Zero);
+        using var device = new GatedDevice(TimeSpan.Zero);
         using ShardLog log = ShardLog.Open(device, new ShardLogOptions { Committer = new LogCommitter(1) });
         for (int i = 0; i < 20; i++)
         {
@@ -72,15 +71,15 @@ public sealed class CommitLingerTests
     }
 
     /// <summary>Holds the log's commit while 8 appends queue behind it, so that one round answers all 8.</summary>
-    private static async Task AnswerEightInOneRoundAsync(ShardLog log, DelayedSyncDevice device)
+    private static async Task AnswerEightInOneRoundAsync(ShardLog log, GatedDevice device)
     {
         await log.AppendAsync(s_key, null, [0]);
-        device.Hold();
+        device.Close();
         ValueTask<AppendResult> held = log.AppendAsync(s_key, null, [1]);
         await log.WhenTakenAsync().WaitAsync(TimeSpan.FromSeconds(30));
         ValueTask<AppendResult>[] eight = [.. Enumerable.Range(0, 8).Select(i => log.AppendAsync(s_key, null, [(byte)i]))];
         int before = device.SegmentSyncs;
-        device.Release();
+        device.Open();
         await held;
         foreach (ValueTask<AppendResult> append in eight)
         {
@@ -105,64 +104,6 @@ public sealed class CommitLingerTests
         while (Stopwatch.GetTimestamp() < until)
         {
             Thread.SpinWait(10);
-        }
-    }
-
-    /// <summary>A memory device whose syncs take a fixed time, can be held shut, and are counted for segment files.</summary>
-    private sealed class DelayedSyncDevice(TimeSpan delay) : IStorageDevice, IDisposable
-    {
-        private readonly TimeSpan _delay = delay;
-        private readonly MemoryDevice _inner = new();
-        private readonly ManualResetEventSlim _gate = new(initialState: true);
-        private int _segmentSyncs;
-
-        public int SegmentSyncs => Volatile.Read(ref _segmentSyncs);
-
-        public void Hold() => _gate.Reset();
-
-        public void Release() => _gate.Set();
-
-        public void Dispose() => _gate.Dispose();
-
-        public IStorageFile OpenFile(string name, bool create) => new DelayedFile(_inner.OpenFile(name, create), this);
-
-        public bool FileExists(string name) => _inner.FileExists(name);
-
-        public void DeleteFile(string name) => _inner.DeleteFile(name);
-
-        public void RenameFile(string source, string destination) => _inner.RenameFile(source, destination);
-
-        public IReadOnlyList<string> ListFiles() => _inner.ListFiles();
-
-        public void SyncDirectory() => _inner.SyncDirectory();
-
-        private sealed class DelayedFile(IStorageFile inner, DelayedSyncDevice device) : IStorageFile
-        {
-            public string Name => inner.Name;
-
-            public long Length => inner.Length;
-
-            public void Write(long position, ReadOnlySpan<byte> source) => inner.Write(position, source);
-
-            public int Read(long position, Span<byte> destination) => inner.Read(position, destination);
-
-            public void Sync()
-            {
-                device._gate.Wait();
-                if (device._delay > TimeSpan.Zero)
-                {
-                    Thread.Sleep(device._delay);
-                }
-                if (Name.EndsWith(SegmentDescriptor.Extension, StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref device._segmentSyncs);
-                }
-                inner.Sync();
-            }
-
-            public void SetLength(long length) => inner.SetLength(length);
-
-            public void Dispose() => inner.Dispose();
         }
     }
 }

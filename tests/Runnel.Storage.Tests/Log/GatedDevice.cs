@@ -4,12 +4,18 @@ namespace Runnel.Storage.Tests.Log;
 
 /// <summary>
 /// A <see cref="MemoryDevice"/> whose syncs wait while the gate is closed: it holds a log's writer inside a commit,
-/// so that tests can fill the ring, watch waits, and release them.
+/// so that tests can fill the ring, watch waits, and release them. Optionally every sync takes
+/// <paramref name="syncDelay"/> (a slow disk); syncs of segment files are counted (one per commit round).
 /// </summary>
-internal sealed class GatedDevice : IStorageDevice, IDisposable
+internal sealed class GatedDevice(TimeSpan syncDelay = default) : IStorageDevice, IDisposable
 {
     private readonly MemoryDevice _inner = new();
     private readonly ManualResetEventSlim _gate = new(initialState: true);
+    private readonly TimeSpan _syncDelay = syncDelay;
+    private int _segmentSyncs;
+
+    /// <summary>Syncs of segment files so far.</summary>
+    public int SegmentSyncs => Volatile.Read(ref _segmentSyncs);
 
     public void Close() => _gate.Reset();
 
@@ -17,7 +23,7 @@ internal sealed class GatedDevice : IStorageDevice, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    public IStorageFile OpenFile(string name, bool create) => new GatedFile(_inner.OpenFile(name, create), _gate);
+    public IStorageFile OpenFile(string name, bool create) => new GatedFile(_inner.OpenFile(name, create), this);
 
     public bool FileExists(string name) => _inner.FileExists(name);
 
@@ -29,7 +35,7 @@ internal sealed class GatedDevice : IStorageDevice, IDisposable
 
     public void SyncDirectory() => _inner.SyncDirectory();
 
-    private sealed class GatedFile(IStorageFile inner, ManualResetEventSlim gate) : IStorageFile
+    private sealed class GatedFile(IStorageFile inner, GatedDevice device) : IStorageFile
     {
         public string Name => inner.Name;
 
@@ -41,7 +47,15 @@ internal sealed class GatedDevice : IStorageDevice, IDisposable
 
         public void Sync()
         {
-            gate.Wait();
+            device._gate.Wait();
+            if (device._syncDelay > TimeSpan.Zero)
+            {
+                Thread.Sleep(device._syncDelay);
+            }
+            if (Name.EndsWith(Storage.Log.SegmentDescriptor.Extension, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref device._segmentSyncs);
+            }
             inner.Sync();
         }
 
