@@ -39,6 +39,23 @@ public sealed class ResultsChartsTests : IDisposable
         AssertValidChart(path, "shardId-1");
     }
 
+    [Theory]
+    [InlineData("bars.svg")]
+    [InlineData("bars.png")]
+    public void Bars_GroupsWithMissingValuesAndTargets_WritesValidChart(string name)
+    {
+        ChartSeries measured = ChartSeries.Evenly("measured", [1.5, 2.7, double.NaN]);
+        ChartSeries target = ChartSeries.Evenly("target", [2.5, 4, 0.9]) with { Dashed = true };
+
+        string path = Charts.Bars(Path.Combine(_directory, name), "ratios", "ratio", ["append", "acks", "scan"], [measured, target]);
+
+        AssertValidChart(path, "acks");
+    }
+
+    [Fact]
+    public void Bars_SeriesNotMatchingCategories_Throws()
+        => Assert.Throws<ArgumentException>(() => Charts.Bars(Path.Combine(_directory, "x.svg"), "t", "y", ["a", "b"], [ChartSeries.Evenly("s", [1.0])]));
+
     [Fact]
     public void Heatmap_LabelsNotMatchingRows_Throws()
         => Assert.Throws<ArgumentException>(() => Charts.Heatmap(Path.Combine(_directory, "x.svg"), "t", "x", "y", ["only one"], new double[2, 2], "v"));

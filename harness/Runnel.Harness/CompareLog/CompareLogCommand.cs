@@ -21,6 +21,7 @@ public static class CompareLogCommand
         var device = new Option<string>("--device") { Description = "Runnel's device", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "iouring", "portable");
         var direct = new Option<bool>("--direct") { Description = "Runnel's io_uring device opens files with O_DIRECT" };
+        var chart = new Option<string?>("--chart") { Description = "also draw the results as a chart (.svg or .png): Runnel / FasterLog and Runnel / fio per case, with the targets", HelpName = "FILE" };
         var ringChains = new Option<bool>("--ring-chains") { Description = "Runnel's io_uring device submits each file's write + fdatasync chains to the ring (default: the same calls as syscalls on the committing thread, faster here; ADR 0006)" };
         var ringMb = new Option<int>("--ring-mb") { Description = $"Runnel's append ring in MiB, 1 to 64 (FasterLog's in-memory log is 64 MiB; the server's ring is 1 MiB per shard)", DefaultValueFactory = _ => CompareLogOptions.DefaultRingMegabytes, HelpName = "MIB" };
         ringMb.Validators.Add(result =>
@@ -45,7 +46,7 @@ public static class CompareLogCommand
 
         var command = new Command("compare-log", "Runnel's ShardLog against FasterLog 2.6.5 and against fio on the same disk (issue 3, item 5)")
         {
-            quick, json, dir, device, direct, ringChains, ringMb, duration, rounds, cases, deadline, producerBatch, skipFio,
+            quick, json, chart, dir, device, direct, ringChains, ringMb, duration, rounds, cases, deadline, producerBatch, skipFio,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -55,6 +56,7 @@ public static class CompareLogCommand
             {
                 Quick = isQuick,
                 JsonPath = parse.GetValue(json),
+                ChartPath = parse.GetValue(chart),
                 DataPath = parse.GetValue(dir) ?? CompareLogOptions.DefaultDataPath,
                 Device = parse.GetValue(device) switch
                 {
@@ -93,6 +95,10 @@ public static class CompareLogCommand
         {
             report.WriteJson(options.JsonPath);
             output.WriteLine($"JSON written to {Path.GetFullPath(options.JsonPath)}");
+        }
+        if (options.ChartPath is not null)
+        {
+            output.WriteLine($"chart written to {Path.GetFullPath(report.WriteChart(options.ChartPath))}");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare-log took {stopwatch.Elapsed.TotalSeconds:0} s"));
         // A case that could not finish is an error; a missed target is a measurement, reported after everything is written.

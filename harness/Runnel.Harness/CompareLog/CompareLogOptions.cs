@@ -14,6 +14,9 @@ public sealed record CompareLogOptions
     /// <summary>Where to write the JSON results; null for none.</summary>
     public string? JsonPath { get; init; }
 
+    /// <summary>Also draw the results into this chart (.svg or .png); null draws none.</summary>
+    public string? ChartPath { get; init; }
+
     /// <summary>The directory under which the temporary data directory is made.</summary>
     public string DataPath { get; init; } = DefaultDataPath;
 

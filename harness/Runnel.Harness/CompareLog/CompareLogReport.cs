@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Runnel.Harness.Results;
 using Runnel.Storage.IoUring;
 
 namespace Runnel.Harness.CompareLog;
@@ -43,6 +44,62 @@ public sealed record CompareLogReport(CompareLogOptions Options, DeviceKind Devi
         }
         table.AppendLine("MB/s = 10^6 bytes of record data per second (partition keys and frame/entry headers not counted).");
         return table.ToString();
+    }
+
+    /// <summary>
+    /// Writes the run as a chart (.svg or .png, <see cref="Charts.Bars"/>): per case, Runnel / FasterLog next to the
+    /// issue's ratio target, and Runnel / fio next to the fio target where the case has one (append-1k-group's write,
+    /// scan-cold's read). A case that did not finish, or a figure with no fio, draws no bar. Returns the path.
+    /// </summary>
+    public string WriteChart(string path)
+    {
+        string[] names = [.. Cases.Select(c => c.Name)];
+        double[] ratio = [.. Cases.Select(c => c.Error is null ? c.Ratio : double.NaN)];
+        double[] ratioTarget = [.. Cases.Select(c => RatioTarget(c.Name))];
+        double[] ofFio = [.. Cases.Select(OfFio)];
+        double[] fioTarget = [.. Cases.Select(c => FioTarget(c.Name))];
+        ChartSeries[] series =
+        [
+            ChartSeries.Evenly("Runnel / FasterLog", ratio),
+            ChartSeries.Evenly("target, / FasterLog", ratioTarget) with { Dashed = true },
+            ChartSeries.Evenly("Runnel / fio", ofFio),
+            ChartSeries.Evenly("target, / fio", fioTarget) with { Dashed = true },
+        ];
+        return Charts.Bars(
+            path,
+            $"compare-log: Runnel against FasterLog and fio ({Device}{(Options.Direct ? ", O_DIRECT" : string.Empty)})",
+            "ratio",
+            names,
+            [.. series.Where(s => s.Y.Any(double.IsFinite))]); // no empty slots for the fio pair when no case has fio
+    }
+
+    /// <summary>Issue 3's Runnel / FasterLog target of a case; NaN for scan-cold (its target is against fio).</summary>
+    public static double RatioTarget(string name) => name switch
+    {
+        CaseNames.Append1KGroup => 2.5,
+        CaseNames.Append100BGroup => 1.5,
+        CaseNames.Acks64Writers => 4,
+        CaseNames.CommitPerRecord => 3,
+        _ => double.NaN,
+    };
+
+    /// <summary>Issue 3's Runnel / fio target of a case (append-1k-group: 60 % of the write, scan-cold: 90 % of the read); NaN for the others.</summary>
+    public static double FioTarget(string name) => name switch
+    {
+        CaseNames.Append1KGroup => 0.6,
+        CaseNames.ScanCold => 0.9,
+        _ => double.NaN,
+    };
+
+    private double OfFio(CaseResult c)
+    {
+        double? fio = c.Name switch
+        {
+            CaseNames.Append1KGroup => Disk.WriteMegabytesPerSecond,
+            CaseNames.ScanCold => Disk.ReadMegabytesPerSecond,
+            _ => null,
+        };
+        return c.Error is null && fio is double d && d > 0 ? c.Runnel.PayloadMegabytesPerSecond / d : double.NaN;
     }
 
     /// <summary>Writes <c>{"cases":[{"name","runnel","fasterlog","ratio","unit",...}],"disk":{"write_mb_s","read_mb_s"}}</c> and more.</summary>

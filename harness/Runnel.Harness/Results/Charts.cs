@@ -83,6 +83,59 @@ public static class Charts
         return Save(plot, path);
     }
 
+    /// <summary>
+    /// Grouped bars: one group per category (left to right in the order given), one bar per series in each group
+    /// (a value that is not finite draws no bar). Dashed series (targets) are drawn as hollow outlined bars.
+    /// </summary>
+    public static string Bars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(series);
+        if (categories.Count == 0 || series.Any(s => s.Y.Count != categories.Count))
+        {
+            throw new ArgumentException($"Bars need at least one category and one value per category in every series ({categories.Count} categories).", nameof(series));
+        }
+        Plot plot = NewPlot(title, string.Empty, yLabel);
+        var palette = new ScottPlot.Palettes.Category10();
+        double width = 0.8 / Math.Max(1, series.Count);
+        for (int k = 0; k < series.Count; k++)
+        {
+            ChartSeries s = series[k];
+            Color color = palette.GetColor(k);
+            var bars = new List<Bar>();
+            for (int i = 0; i < categories.Count; i++)
+            {
+                double value = s.Y[i];
+                if (!double.IsFinite(value))
+                {
+                    continue;
+                }
+                bars.Add(new Bar
+                {
+                    Position = i + ((k - ((series.Count - 1) / 2.0)) * width),
+                    Value = value,
+                    Size = width * 0.9,
+                    FillColor = s.Dashed ? Colors.Transparent : color,
+                    LineColor = color,
+                    LineWidth = s.Dashed ? 2 : 0,
+                });
+            }
+            ScottPlot.Plottables.BarPlot plottable = plot.Add.Bars(bars);
+            plottable.LegendText = s.Name;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(-0.6, categories.Count - 0.4);
+        double max = series.SelectMany(s => s.Y).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, max > 0 ? max * 1.1 : 1);
+        if (series.Count > 1)
+        {
+            plot.ShowLegend(Edge.Right);
+        }
+        return Save(plot, path);
+    }
+
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
