@@ -12,9 +12,8 @@ public sealed class PutRecordsCallTests
     [Fact]
     public async Task AbandonAsync_BatchOpenWithRecords_CommittedThenBackInTheLogsPool()
     {
-        var storage = new MemoryStreamStorage();
-        using ShardLog log = ShardLog.Open(storage.Directory("shard"), new ShardLogOptions(), TimeProvider.System);
-        var shard = new ShardState(new ShardDocument { Index = 0, EndingHashKey = "1" }, 1, log, TimeProvider.System, CapacityOptions.Unlimited);
+        using ShardLog log = OpenLog();
+        ShardState shard = ShardOf(log);
         var call = new PutRecordsCall(3);
         AppendBatch batch = call.BatchOf(shard, 3);
         for (int i = 0; i < 2; i++)
@@ -34,9 +33,8 @@ public sealed class PutRecordsCallTests
     [Fact]
     public async Task AbandonAsync_BatchesAlreadyClosedAndReturned_DoesNothingMore()
     {
-        var storage = new MemoryStreamStorage();
-        using ShardLog log = ShardLog.Open(storage.Directory("shard"), new ShardLogOptions(), TimeProvider.System);
-        var shard = new ShardState(new ShardDocument { Index = 0, EndingHashKey = "1" }, 1, log, TimeProvider.System, CapacityOptions.Unlimited);
+        using ShardLog log = OpenLog();
+        ShardState shard = ShardOf(log);
         var call = new PutRecordsCall(1);
         AppendBatch batch = call.BatchOf(shard, 1);
         Assert.Equal(AppendBatchStatus.Added, batch.TryAdd("k"u8, null, [1]));
@@ -48,4 +46,9 @@ public sealed class PutRecordsCallTests
         await call.AbandonAsync(); // neither closes nor returns the batch a second time (both would throw)
         Assert.Same(batch, log.RentBatch(1));
     }
+
+    private static ShardLog OpenLog() => ShardLog.Open(new MemoryStreamStorage().Directory("shard"), new ShardLogOptions(), TimeProvider.System);
+
+    private static ShardState ShardOf(ShardLog log)
+        => new(new ShardDocument { Index = 0, EndingHashKey = "1" }, 1, log, TimeProvider.System, CapacityOptions.Unlimited);
 }
