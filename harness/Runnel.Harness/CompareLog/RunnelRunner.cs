@@ -133,12 +133,12 @@ public static class RunnelRunner
                 keyLengths[i] = key.Length;
             }
             PartitionKeyHasher.HashUtf8(keyBuffer.AsSpan(0, keyBytes), keyLengths, keyHashes);
+            int keyOffset = 0;
             for (int i = 0; i < batchSize; i++)
             {
-                byte[] key = source.Key(records + i);
                 hashes ^= (ulong)keyHashes[i].Value;
                 AppendBatchStatus status;
-                while ((status = batch.TryAdd(key, null, payload)) == AppendBatchStatus.Full)
+                while ((status = batch.TryAdd(keyBuffer.AsSpan(keyOffset, keyLengths[i]), null, payload)) == AppendBatchStatus.Full)
                 {
                     await log.WhenTakenAsync().ConfigureAwait(false);
                 }
@@ -146,6 +146,7 @@ public static class RunnelRunner
                 {
                     throw new InvalidOperationException($"the log refused a {payload.Length}-byte record ({status})");
                 }
+                keyOffset += keyLengths[i];
             }
             ValueTask ack = batch.WhenDurableAsync();
             inflight[slot] = (batch, sample ? new ValueTask(latency.TrackAsync(ack.AsTask(), rented)) : ack);
