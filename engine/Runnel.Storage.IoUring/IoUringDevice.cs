@@ -13,18 +13,25 @@ namespace Runnel.Storage.IoUring;
 /// <see cref="FileDevice"/>'s, on the same directory.
 /// </summary>
 /// <remarks>
-/// Thread-safety: safe for concurrent use. For now the device has ONE ring guarded by one lock: a write, a sync or
-/// a linked write + fdatasync holds it from submission to completion, so concurrent writers to different files
-/// are served one after the other (reads do not take it: they are <c>pread</c> calls). A ring per writer thread
-/// that batches several files per <c>io_uring_enter</c> is the next step.
+/// Thread-safety: safe for concurrent use. By default a file's chains (zeros ahead, write, fdatasync) run as the
+/// same syscalls on the calling thread (<see cref="InlineChain"/>, ADR 0006), so the device has no ring of its own
+/// and concurrent writers to different files do not wait for each other; the multi-log barrier has a ring of its
+/// own (<see cref="IoUringSyncGroup"/>). With <see cref="IoUringDeviceOptions.ChainsOnRing"/> the device sets up
+/// ONE ring guarded by one lock: a chain holds it from submission to completion, so writers to different files are
+/// served one after the other. Reads never take it: they are <c>pread</c> calls.
 /// Lifetime: dispose the device after its files; a device never disposed releases its ring in a finalizer.
 /// </remarks>
 public sealed class IoUringDevice : IStorageDevice, IDisposable
 {
-    private readonly IoUringRing _ring;
     private readonly FileDevice _directory;
+    private readonly Lock _ringLock = new();
+    private IoUringRing? _ring;  // set up in the constructor with ChainsOnRing, else on first use of Ring (tests)
+    private bool _disposed;      // under _ringLock
 
-    /// <summary>Opens (creating if needed, parents included) the directory at <paramref name="path"/> and sets up the ring.</summary>
+    /// <summary>
+    /// Opens (creating if needed, parents included) the directory at <paramref name="path"/>; sets up the ring
+    /// when <see cref="IoUringDeviceOptions.ChainsOnRing"/> is set.
+    /// </summary>
     /// <exception cref="NotSupportedException">io_uring cannot be set up here (see <see cref="IoUringProbe"/>).</exception>
     public IoUringDevice(string path, IoUringDeviceOptions? options = null)
     {
@@ -34,11 +41,15 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
         {
             throw new NotSupportedException("the io_uring device runs on Linux only.");
         }
-        if (!IoUringRing.TryCreate(Options.RingEntries, out IoUringRing? ring, out int errno, out string step))
+        if (Options.ChainsOnRing)
         {
-            throw new NotSupportedException($"the io_uring device is unavailable: {step} failed with errno {errno}.");
+            _ring = CreateRing();
         }
-        _ring = ring!;
+        else if (IoUringProbe.Current is { IsAvailable: false } unavailable)
+        {
+            // No ring of its own, but the multi-log barrier needs io_uring: refuse here as a ring set-up would.
+            throw new NotSupportedException($"the io_uring device is unavailable: {unavailable.Reason}.");
+        }
         _directory = new FileDevice(path); // creates the directory (and fsyncs its parent) when missing
     }
 
@@ -47,12 +58,33 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
 
     public IoUringDeviceOptions Options { get; }
 
-    internal IoUringRing Ring => _ring;
+    /// <summary>Whether the device has set up a ring of its own (with <see cref="IoUringDeviceOptions.ChainsOnRing"/>, or for a test).</summary>
+    internal bool HasRing => Volatile.Read(ref _ring) is not null;
+
+    /// <summary>The device's ring: set up on first use unless <see cref="IoUringDeviceOptions.ChainsOnRing"/> made it already.</summary>
+    internal IoUringRing Ring
+    {
+        get
+        {
+            if (Volatile.Read(ref _ring) is { } ring)
+            {
+                return ring;
+            }
+            lock (_ringLock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _ring ??= CreateRing();
+            }
+        }
+    }
 
     /// <summary>Opens a file; the result is an <see cref="IoUringFile"/> (for <see cref="IoUringFile.WriteAndSync"/>).</summary>
     public IStorageFile OpenFile(string name, bool create) => Open(name, create, readOnly: false);
 
-    /// <summary>Opens a file; with <see cref="StorageFileOptions.PrewrittenTail"/> (and <see cref="IoUringDeviceOptions.PrewrittenTail"/> set) it writes zeros ahead of its end.</summary>
+    /// <summary>
+    /// Opens a file; with <see cref="StorageFileOptions.PrewrittenTail"/> (and <see cref="IoUringDeviceOptions.PrewrittenTail"/> set) it writes
+    /// zeros ahead of its end; with <see cref="StorageFileOptions.SequentialReads"/> (buffered only) the kernel reads further ahead.
+    /// </summary>
     public IStorageFile OpenFile(string name, bool create, StorageFileOptions options) =>
         Open(name, create, readOnly: false, options);
 
@@ -82,8 +114,14 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
             }
             throw new StorageIOException($"open of {path} failed (errno {errno}).", name, errno);
         }
+        if (!direct && (options & StorageFileOptions.SequentialReads) != 0)
+        {
+            // A hint (the read-ahead window doubles); a refusal changes nothing a read returns, so it is not an error.
+            _ = LibC.PosixFadvise(fd, 0, 0, LibC.PosixFadvSequential);
+        }
         PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? Options.PrewrittenTail : null;
-        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), _ring, direct, tail, Options.ChainsOnRing);
+        return new IoUringFile(name, new SafeFileHandle(fd, ownsHandle: true), Options.ChainsOnRing ? Ring : null, (int)Options.RingEntries, direct, tail,
+            sequentialReads: (options & StorageFileOptions.SequentialReads) != 0);
     }
 
     public bool FileExists(string name) => _directory.FileExists(name);
@@ -96,8 +134,24 @@ public sealed class IoUringDevice : IStorageDevice, IDisposable
 
     public void SyncDirectory() => _directory.SyncDirectory();
 
-    /// <summary>Releases the ring; files still open fail with <see cref="ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _ring.Dispose();
+    /// <summary>Releases the ring, if one was set up; files still open fail with <see cref="ObjectDisposedException"/> on it afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_ringLock)
+        {
+            _disposed = true;
+            _ring?.Dispose();
+        }
+    }
+
+    private IoUringRing CreateRing()
+    {
+        if (!IoUringRing.TryCreate(Options.RingEntries, out IoUringRing? ring, out int errno, out string step))
+        {
+            throw new NotSupportedException($"the io_uring device is unavailable: {step} failed with errno {errno}.");
+        }
+        return ring!;
+    }
 
     private string PathOf(string name)
     {

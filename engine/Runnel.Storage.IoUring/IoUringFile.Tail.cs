@@ -57,7 +57,7 @@ public sealed unsafe partial class IoUringFile
         }
         _physicalLength = Math.Max(_physicalLength, end); // even on failure, so Dispose cuts it
         nint zeros = (nint)Zeros();
-        int limit = Math.Max(1, Math.Min(MaxZeroRequests, (int)_ring.Entries - 3));
+        int limit = Math.Max(1, Math.Min(MaxZeroRequests, _maxChain - 3));
         int count = 0;
         long previous = 0;
         for (long at = start; at < end; at += ZeroChunk)

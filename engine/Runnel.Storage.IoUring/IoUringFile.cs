@@ -34,24 +34,27 @@ public sealed unsafe partial class IoUringFile : IStorageFile
     private const int MaxTransfer = 1 << 30;
 
     private readonly SafeFileHandle _handle;
-    private readonly IoUringRing _ring;
-    private readonly bool _chainsOnRing;      // submit chains to the ring rather than run them as syscalls (InlineChain)
+    private readonly IoUringRing? _ring;      // chains are submitted to it; null: they run as syscalls (InlineChain)
+    private readonly int _maxChain;           // the longest chain a file builds (the ring's entries, with or without a ring)
     private readonly Lock _writeLock = new(); // O_DIRECT read-modify-write of partial blocks; prewritten tail; Dispose
     private readonly bool _tracked;           // the logical length is kept in memory (O_DIRECT or a prewritten tail)
     private readonly bool _prewritten;        // a prewritten tail
+    private readonly bool _sequentialReads;   // buffered, read front to back: large reads ask for the next bytes ahead
+    private long _readAheadUntil;             // how far those requests reach; a hint, so racing readers may overwrite it
     private PrewrittenTail _tail;             // under _writeLock
     private long _length;                     // logical length (tracked); written under _writeLock, read with Volatile
     private long _physicalLength;             // the file's size on disk (tracked), under _writeLock
     private int _syncFailedErrno;             // non-zero once an fdatasync failed: the file never succeeds again
     private bool _disposed;
 
-    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing ring, bool direct, PrewrittenTailOptions? prewrittenTail, bool chainsOnRing)
+    internal IoUringFile(string name, SafeFileHandle handle, IoUringRing? ring, int maxChain, bool direct, PrewrittenTailOptions? prewrittenTail, bool sequentialReads = false)
     {
         Name = name;
         _handle = handle;
         _ring = ring;
-        _chainsOnRing = chainsOnRing;
+        _maxChain = maxChain;
         IsDirect = direct;
+        _sequentialReads = sequentialReads && !direct;
         _prewritten = prewrittenTail is not null;
         _tracked = direct || _prewritten;
         if (_prewritten)
@@ -135,10 +138,39 @@ public sealed unsafe partial class IoUringFile : IStorageFile
             destination = destination[..(int)Math.Min(destination.Length, length - position)];
         }
         using var lease = new FdLease(_handle);
+        if (_sequentialReads && destination.Length >= ReadAheadTrigger)
+        {
+            ReadAhead(lease.Fd, position + destination.Length);
+        }
         fixed (byte* target = destination)
         {
             return PRead(lease.Fd, target, destination.Length, position, stopAtShort: false);
         }
+    }
+
+    /// <summary>A read this large is a scan (a consumer catching up, a replay): <see cref="ReadAhead"/> keeps the disk busy.</summary>
+    private const int ReadAheadTrigger = 256 << 10;
+
+    /// <summary>How far past a scan's read <see cref="ReadAhead"/> asks for; renewed when less than half of it is left.</summary>
+    private const long ReadAheadWindow = 16 << 20;
+
+    /// <summary>
+    /// Asks the kernel to start reading the bytes after <paramref name="from"/> into the page cache
+    /// (<c>POSIX_FADV_WILLNEED</c>: it submits the reads and returns), so that the disk reads ahead while the scan
+    /// checks what it has. The kernel's own read-ahead keeps about one request in flight per reader; this keeps up to
+    /// a window's worth. A hint: a refusal, or pages already cached, change nothing a read returns.
+    /// </summary>
+    private void ReadAhead(int fd, long from)
+    {
+        long until = Volatile.Read(ref _readAheadUntil);
+        if (from + ReadAheadWindow / 2 <= until)
+        {
+            return;
+        }
+        long start = Math.Max(from, until);
+        long end = from + ReadAheadWindow;
+        Volatile.Write(ref _readAheadUntil, end);
+        _ = LibC.PosixFadvise(fd, start, end - start, LibC.PosixFadvWillNeed);
     }
 
     public void Sync()
@@ -286,7 +318,7 @@ public sealed unsafe partial class IoUringFile : IStorageFile
     private void Run(ReadOnlySpan<IoRequest> requests)
     {
         Span<int> results = stackalloc int[requests.Length];
-        if (!_chainsOnRing)
+        if (_ring is null)
         {
             InlineChain.Run(requests, results);
         }

@@ -43,6 +43,28 @@ public sealed class IoUringFileTests : IDisposable
         Assert.True(back.AsSpan(1000, 70_000).SequenceEqual(second));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IoUringDevice_ChainsInline_SetsUpNoRingOfItsOwn(bool chainsOnRing)
+    {
+        if (!IoUringTestEnvironment.IsAvailable)
+        {
+            IoUringTestEnvironment.AssertFallback(_directory.Path, _output);
+            return;
+        }
+        // One device per shard directory: an idle ring each would be 1,024 rings at 1,024 shards.
+        using var device = new IoUringDevice(_directory.Path, new IoUringDeviceOptions { ChainsOnRing = chainsOnRing });
+        using (var file = (IoUringFile)device.OpenFile("segment", create: true, StorageFileOptions.PrewrittenTail))
+        {
+            file.WriteAndSync(0, Bytes(5000, 4));   // zeros ahead, write, fdatasync
+            file.Write(5000, Bytes(100, 5));
+            file.Sync();
+            Assert.Equal(5100, file.Length);
+        }
+        Assert.Equal(chainsOnRing, device.HasRing);
+    }
+
     [Fact]
     public void Dispose_DirectAfterUnalignedWrite_CutsBlockPaddingOff()
     {

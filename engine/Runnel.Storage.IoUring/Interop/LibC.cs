@@ -74,6 +74,13 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     public static partial int FDataSync(int fd);
 
+    public const int PosixFadvSequential = 2;
+    public const int PosixFadvWillNeed = 3;
+
+    /// <summary>posix_fadvise: returns 0 or the error number itself (it does not set errno).</summary>
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    public static partial int PosixFadvise(int fd, long offset, long length, int advice);
+
     /// <summary>The mapping address <c>mmap</c> returns on failure.</summary>
     public static void* MapFailed => (void*)-1;
 }

@@ -59,7 +59,7 @@ public sealed class FileDevice : IStorageDevice
                 create ? FileMode.OpenOrCreate : FileMode.Open,
                 FileAccess.ReadWrite,
                 FileShare.ReadWrite | FileShare.Delete,
-                FileOptions.None);
+                (options & StorageFileOptions.SequentialReads) != 0 ? FileOptions.SequentialScan : FileOptions.None); // SequentialScan: POSIX_FADV_SEQUENTIAL on Linux
             PrewrittenTailOptions? tail = (options & StorageFileOptions.PrewrittenTail) != 0 ? Options.PrewrittenTail : null;
             return new FileDeviceFile(name, handle, tail);
         }

@@ -16,4 +16,12 @@ public enum StorageFileOptions
     /// pre-write ignore it.
     /// </summary>
     PrewrittenTail = 1,
+
+    /// <summary>
+    /// The file is read front to back (a log segment that consumers scan): the device may tell the kernel so
+    /// (<c>posix_fadvise(POSIX_FADV_SEQUENTIAL)</c>, which doubles the file's read-ahead window), so that a cold scan
+    /// keeps the disk busy while the reader checks what it has. A hint only: it changes no result, and devices
+    /// without a page cache ignore it.
+    /// </summary>
+    SequentialReads = 2,
 }

@@ -507,7 +507,7 @@ public sealed partial class ShardLog
         }
 
         string name = SegmentDescriptor.FileName(baseSequence);
-        IStorageFile file = _device.OpenFile(name, create: true, StorageFileOptions.PrewrittenTail);
+        IStorageFile file = _device.OpenFile(name, create: true, StorageFileOptions.PrewrittenTail | StorageFileOptions.SequentialReads);
         try
         {
             Span<byte> header = stackalloc byte[SegmentDescriptor.HeaderLength];

@@ -217,7 +217,7 @@ public sealed partial class ShardLog
     /// </summary>
     private Segment? OpenSegment(string name, ulong baseSequence, long strictUntil, bool sealedCommitted, ref bool changed)
     {
-        IStorageFile file = _device.OpenFile(name, create: false, StorageFileOptions.PrewrittenTail);
+        IStorageFile file = _device.OpenFile(name, create: false, StorageFileOptions.PrewrittenTail | StorageFileOptions.SequentialReads);
         try
         {
             Span<byte> header = stackalloc byte[SegmentDescriptor.HeaderLength];

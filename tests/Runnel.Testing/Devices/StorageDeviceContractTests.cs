@@ -135,6 +135,33 @@ public abstract class StorageDeviceContractTests
     }
 
     [Fact]
+    public void SequentialReads_ScanJumpAndAppend_ReadsReturnExactlyTheBytesWritten()
+    {
+        // A hint to read ahead (posix_fadvise on Linux): it must never change what a read returns, whatever the
+        // order of reads and appends.
+        IStorageDevice device = CreateDevice();
+        const StorageFileOptions Segment = StorageFileOptions.PrewrittenTail | StorageFileOptions.SequentialReads;
+        using IStorageFile file = device.OpenFile("seg", create: true, Segment);
+        byte[] data = Pattern(3 << 20, 11);
+        file.WriteAndSync(0, data.AsSpan(0, 2 << 20));
+        byte[] buffer = new byte[512 << 10];
+        for (int at = 0; at < 2 << 20; at += buffer.Length)
+        {
+            Assert.Equal(buffer.Length, file.Read(at, buffer));
+            Assert.True(buffer.AsSpan().SequenceEqual(data.AsSpan(at, buffer.Length)), $"scan at {at}");
+        }
+        Assert.Equal(0, file.Read(2 << 20, buffer)); // at the end, after reading ahead past it
+        file.WriteAndSync(2 << 20, data.AsSpan(2 << 20));
+        Assert.Equal(buffer.Length, file.Read((2 << 20) + 100, buffer)); // the bytes appended after the read-ahead
+        Assert.True(buffer.AsSpan().SequenceEqual(data.AsSpan((2 << 20) + 100, buffer.Length)));
+        Assert.Equal(buffer.Length, file.Read(4096, buffer)); // back to the start
+        Assert.True(buffer.AsSpan().SequenceEqual(data.AsSpan(4096, buffer.Length)));
+        Assert.Equal(1000, file.Read((3 << 20) - 1000, buffer)); // across the end
+        Assert.True(buffer.AsSpan(0, 1000).SequenceEqual(data.AsSpan((3 << 20) - 1000)));
+        Assert.Equal(3 << 20, file.Length);
+    }
+
+    [Fact]
     public void OpenFile_MissingWithoutCreate_ThrowsFileNotFound()
     {
         IStorageDevice device = CreateDevice();
