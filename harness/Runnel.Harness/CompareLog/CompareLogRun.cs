@@ -60,7 +60,7 @@ public sealed class CompareLogRun
                         CaseNames.Append100BGroup => await Append100BGroupAsync().ConfigureAwait(false),
                         CaseNames.Acks64Writers => await Acks64WritersAsync().ConfigureAwait(false),
                         CaseNames.CommitPerRecord => await CommitPerRecordAsync().ConfigureAwait(false),
-                        CaseNames.ScanCold => await ScanColdAsync(disk).ConfigureAwait(false),
+                        CaseNames.ScanCold => await ScanColdAsync(disk = await MeasureReadBeforeScanAsync(disk, cases.Count).ConfigureAwait(false)).ConfigureAwait(false),
                         _ => throw new InvalidOperationException($"unknown case {name}"),
                     });
                 }
@@ -92,6 +92,36 @@ public sealed class CompareLogRun
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"disk: write {Format(disk.WriteMegabytesPerSecond)} MB/s, read {Format(disk.ReadMegabytesPerSecond)} MB/s{(disk.Note is null ? string.Empty : $" ({disk.Note})")}"));
         return disk;
+    }
+
+    /// <summary>
+    /// After other cases have run, measures fio's read again just before the scans: the disk's bandwidth drifts
+    /// over a run (on this VM it read 2.3 GB/s at the start of a run and 1.2-1.5 GB/s after 50 GB of writes), and
+    /// the scan target compares a scan with the disk as it is when the scan runs.
+    /// </summary>
+    private async Task<DiskMeasurement> MeasureReadBeforeScanAsync(DiskMeasurement atStart, int casesBefore)
+    {
+        if (_options.SkipFio || casesBefore == 0 || atStart.ReadMegabytesPerSecond is null)
+        {
+            return atStart;
+        }
+        long size = (_options.Quick ? 4L : 8L) << 30;
+        TimeSpan runtime = TimeSpan.FromSeconds(_options.Quick ? 5 : 10);
+        _out.WriteLine("disk: fio again before scan-cold, for the read bandwidth the scans are compared with ...");
+        DiskMeasurement now = await Fio.MeasureAsync(_root, size, runtime, _out).ConfigureAwait(false);
+        if (now.ReadMegabytesPerSecond is null)
+        {
+            _out.WriteLine($"disk: fio failed before scan-cold ({now.Note}); the scans are compared with the read at the start");
+            return atStart;
+        }
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"disk: read {Format(now.ReadMegabytesPerSecond)} MB/s before scan-cold (at the start: {Format(atStart.ReadMegabytesPerSecond)} MB/s)"));
+        return atStart with
+        {
+            ReadMegabytesPerSecond = now.ReadMegabytesPerSecond,
+            ReadAtStartMegabytesPerSecond = atStart.ReadMegabytesPerSecond,
+            Note = atStart.Note ?? now.Note,
+        };
     }
 
     private async Task<CaseResult> Append1KGroupAsync(DiskMeasurement disk)
