@@ -5,8 +5,8 @@ namespace Runnel.Harness.CompareLog;
 /// <param name="ReadMegabytesPerSecond">The same flags reading the file back after the page cache was dropped.</param>
 /// <param name="Note">Why something is missing (fio absent, cache not dropped), or null.</param>
 /// <param name="ReadAtStartMegabytesPerSecond">
-/// When scan-cold ran after other cases, <paramref name="ReadMegabytesPerSecond"/> is fio's read measured again just
-/// before the scans (the disk's bandwidth drifts over a run; the scans are compared with the disk as it is then), and
-/// this is the read measured at the start; otherwise null.
+/// When scan-cold ran after other cases, <paramref name="ReadMegabytesPerSecond"/> is fio's read of its file from the
+/// start measured again just before the scans (data about as old as the logs they read), and this is the read
+/// measured at the start; otherwise null.
 /// </param>
 public sealed record DiskMeasurement(double? WriteMegabytesPerSecond, double? ReadMegabytesPerSecond, string? Note, double? ReadAtStartMegabytesPerSecond = null);

@@ -11,19 +11,25 @@ namespace Runnel.Harness.CompareLog;
 /// </summary>
 public static class Fio
 {
-    /// <summary>Measures the disk under <paramref name="directory"/>, writing (then deleting) a file of <paramref name="sizeBytes"/>.</summary>
-    public static async Task<DiskMeasurement> MeasureAsync(string directory, long sizeBytes, TimeSpan runtime, TextWriter log)
+    /// <summary>The file <see cref="MeasureAsync"/> writes and reads under its directory.</summary>
+    public static string FileIn(string directory) => Path.Combine(directory, "fio-seq.dat");
+
+    /// <summary>
+    /// Measures the disk under <paramref name="directory"/>, writing a file of <paramref name="sizeBytes"/> and reading
+    /// it back; the file is deleted unless <paramref name="keepFile"/> (for <see cref="ReadAgainAsync"/>).
+    /// </summary>
+    public static async Task<DiskMeasurement> MeasureAsync(string directory, long sizeBytes, TimeSpan runtime, TextWriter log, bool keepFile = false)
     {
         string? missing = await EnsureInstalledAsync(log).ConfigureAwait(false);
         if (missing is not null)
         {
             return new DiskMeasurement(null, null, missing);
         }
-        string file = Path.Combine(directory, "fio-seq.dat");
+        string file = FileIn(directory);
+        bool measured = false;
         try
         {
-            string common = string.Create(CultureInfo.InvariantCulture,
-                $"--filename={file} --bs=1M --direct=1 --ioengine=io_uring --iodepth=8 --size={sizeBytes} --runtime={(int)runtime.TotalSeconds} --output-format=json");
+            string common = Common(file, sizeBytes, runtime);
             (double? write, string? writeError) = await RunAsync($"--name=seqwrite --rw=write {common}", "write").ConfigureAwait(false);
             if (write is null)
             {
@@ -31,13 +37,43 @@ public static class Fio
             }
             string? notCold = PageCache.TryDrop();
             (double? read, string? readError) = await RunAsync($"--name=seqread --rw=read {common}", "read").ConfigureAwait(false);
+            measured = read is not null;
             return new DiskMeasurement(write, read, readError ?? notCold);
+        }
+        finally
+        {
+            if (!keepFile || !measured)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the file a <see cref="MeasureAsync"/> with <c>keepFile</c> left under <paramref name="directory"/> once
+    /// more (page cache dropped first), then deletes it: the disk's read bandwidth for data as old as that file.
+    /// </summary>
+    public static async Task<(double? MegabytesPerSecond, string? Error)> ReadAgainAsync(string directory, long sizeBytes, TimeSpan runtime)
+    {
+        string file = FileIn(directory);
+        try
+        {
+            if (!File.Exists(file))
+            {
+                return (null, "fio's file from the start of the run is gone");
+            }
+            string? notCold = PageCache.TryDrop();
+            (double? read, string? error) = await RunAsync($"--name=seqread --rw=read {Common(file, sizeBytes, runtime)}", "read").ConfigureAwait(false);
+            return (read, error ?? notCold);
         }
         finally
         {
             File.Delete(file);
         }
     }
+
+    private static string Common(string file, long sizeBytes, TimeSpan runtime) => string.Create(CultureInfo.InvariantCulture,
+        $"--filename={file} --bs=1M --direct=1 --ioengine=io_uring --iodepth=8 --size={sizeBytes} --runtime={(int)runtime.TotalSeconds} --output-format=json");
 
     private static async Task<string?> EnsureInstalledAsync(TextWriter log)
     {
