@@ -78,19 +78,23 @@ public sealed class CompareLogRun
         }
     }
 
+    /// <summary>The size of fio's file, for its write and both its reads.</summary>
+    private long FioBytes => (_options.Quick ? 4L : 8L) << 30;
+
+    /// <summary>How long each fio job may run.</summary>
+    private TimeSpan FioRuntime => TimeSpan.FromSeconds(_options.Quick ? 5 : 10);
+
     private async Task<DiskMeasurement> MeasureDiskAsync()
     {
         if (_options.SkipFio)
         {
             return new DiskMeasurement(null, null, "fio skipped (--skip-fio)");
         }
-        long size = (_options.Quick ? 4L : 8L) << 30;
-        TimeSpan runtime = TimeSpan.FromSeconds(_options.Quick ? 5 : 10);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"disk: fio sequential write then read, 1 MiB, O_DIRECT, io_uring, iodepth 8, {size >> 30} GiB, {runtime.TotalSeconds:0} s each ..."));
+            $"disk: fio sequential write then read, 1 MiB, O_DIRECT, io_uring, iodepth 8, {FioBytes >> 30} GiB, {FioRuntime.TotalSeconds:0} s each ..."));
         // Kept for scan-cold when it runs after other cases (MeasureReadBeforeScanAsync).
         bool keep = _options.Cases.Contains(CaseNames.ScanCold) && _options.Cases.Count > 1;
-        DiskMeasurement disk = await Fio.MeasureAsync(_root, size, runtime, _out, keepFile: keep).ConfigureAwait(false);
+        DiskMeasurement disk = await Fio.MeasureAsync(_root, FioBytes, FioRuntime, _out, keepFile: keep).ConfigureAwait(false);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"disk: write {Format(disk.WriteMegabytesPerSecond)} MB/s, read {Format(disk.ReadMegabytesPerSecond)} MB/s{(disk.Note is null ? string.Empty : $" ({disk.Note})")}"));
         return disk;
@@ -108,10 +112,8 @@ public sealed class CompareLogRun
         {
             return atStart;
         }
-        long size = (_options.Quick ? 4L : 8L) << 30;
-        TimeSpan runtime = TimeSpan.FromSeconds(_options.Quick ? 5 : 10);
         _out.WriteLine("disk: fio reads its file from the start of the run again, for the read bandwidth the scans are compared with ...");
-        (double? read, string? error) = await Fio.ReadAgainAsync(_root, size, runtime).ConfigureAwait(false);
+        (double? read, string? error) = await Fio.ReadAgainAsync(_root, FioBytes, FioRuntime).ConfigureAwait(false);
         if (read is null)
         {
             _out.WriteLine($"disk: that read failed ({error}); the scans are compared with the read at the start");

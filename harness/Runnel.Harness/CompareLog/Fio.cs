@@ -12,7 +12,7 @@ namespace Runnel.Harness.CompareLog;
 public static class Fio
 {
     /// <summary>The file <see cref="MeasureAsync"/> writes and reads under its directory.</summary>
-    public static string FileIn(string directory) => Path.Combine(directory, "fio-seq.dat");
+    private static string FileIn(string directory) => Path.Combine(directory, "fio-seq.dat");
 
     /// <summary>
     /// Measures the disk under <paramref name="directory"/>, writing a file of <paramref name="sizeBytes"/> and reading
